@@ -1,0 +1,44 @@
+//! read → parse → validate for one file's bytes: the whole functional core of intake.
+
+use crate::definition::Catalog;
+use crate::finding::{Code, Finding, has_errors};
+use crate::model::Submission;
+use crate::read::{Limits, read_workbook};
+
+/// What one file amounts to.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Present when no finding is an error.
+    pub submission: Option<Submission>,
+    /// Every finding, in sheet order (errors, warnings and infos).
+    pub findings: Vec<Finding>,
+    /// The pledge the file routes to, when its 공약명 is known (even if rejected).
+    pub pledge_id: Option<String>,
+}
+
+impl Checked {
+    pub fn accepted(&self) -> bool {
+        self.submission.is_some() && !has_errors(&self.findings)
+    }
+}
+
+/// Checks one submission's bytes against the catalog. Never panics on any input.
+pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
+    let wb = match read_workbook(bytes, limits) {
+        Ok(wb) => wb,
+        Err(e) => {
+            return Checked {
+                submission: None,
+                findings: vec![Finding::new(Code::Read, None, e.message_ko())],
+                pledge_id: None,
+            };
+        }
+    };
+    let (draft, mut findings) = crate::parse::parse(&wb, catalog);
+    let submission = crate::validate::validate(&draft, catalog, &mut findings);
+    Checked {
+        submission,
+        findings,
+        pledge_id: draft.pledge_id,
+    }
+}

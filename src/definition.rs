@@ -1,0 +1,436 @@
+//! Pledge definitions (SPEC §2): one TOML file per pledge in `templates/`.
+//!
+//! Everything about a pledge (years, programs, sources, budgets, indicators) comes from
+//! here, never from `src/`, because a city runs dozens of pledges through one daemon.
+
+use crate::normalize::{compact, label_key, similarity};
+use anyhow::{Context, Result, bail};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One header fact of the plan (사업구분 = 계속, …), kept in the plan's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// One line of 공약실명제 (who is responsible).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub role: String,
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// A quantified target a program reports each year (기술이전 건, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub name: String,
+    pub unit: String,
+}
+
+/// A program (사업) or a sub-program (세부사업).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Program {
+    pub name: String,
+    /// Other spellings staff use for this name.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Declared total budget in the pledge's unit (백만원).
+    pub budget: Decimal,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    #[serde(default)]
+    pub subprograms: Vec<Program>,
+}
+
+impl Program {
+    /// Whether a typed name means this program.
+    pub fn matches(&self, typed: &str) -> bool {
+        let key = compact(typed);
+        std::iter::once(&self.name)
+            .chain(&self.aliases)
+            .any(|n| compact(n) == key)
+    }
+}
+
+/// Declared totals of the whole pledge: overall and per funding source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declared {
+    pub total: Decimal,
+    /// Per source name, in the order of `sources`.
+    pub by_source: Vec<SourceAmount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceAmount {
+    pub source: String,
+    pub amount: Decimal,
+}
+
+/// The term of office the plan covers, e.g. 2022–2026.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub start: i32,
+    pub end: i32,
+}
+
+impl Term {
+    pub fn years(&self) -> impl Iterator<Item = i32> + Clone {
+        self.start..=self.end
+    }
+    pub fn contains(&self, year: i32) -> bool {
+        (self.start..=self.end).contains(&year)
+    }
+    pub fn len(&self) -> usize {
+        (self.end - self.start + 1).max(0) as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn default_before() -> String {
+    "기투자".to_owned()
+}
+fn default_after() -> String {
+    "임기후".to_owned()
+}
+fn default_unit() -> String {
+    "백만원".to_owned()
+}
+
+/// A pledge definition as written in `templates/<id>.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pledge {
+    /// File-name-safe identifier; the report is named after it.
+    pub id: String,
+    /// 공약명 exactly as in the plan; submissions are routed by it.
+    pub title: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub department: String,
+    /// 사업구분, 예산구분, 완료시기, 사업권한, 사업시기 …
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+    /// 공약실명제.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    pub term: Term,
+    #[serde(default = "default_before")]
+    pub before_label: String,
+    #[serde(default = "default_after")]
+    pub after_label: String,
+    #[serde(default = "default_unit")]
+    pub unit: String,
+    /// Funding sources in table order (국비, 도비, 시비, 기타).
+    pub sources: Vec<String>,
+    pub declared: Declared,
+    pub programs: Vec<Program>,
+}
+
+/// A leaf: what one submission workbook covers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LeafKey {
+    pub program: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subprogram: Option<String>,
+}
+
+impl LeafKey {
+    /// `사업` or `사업 > 세부사업`, for people.
+    pub fn label(&self) -> String {
+        match &self.subprogram {
+            Some(s) => format!("{} > {}", self.program, s),
+            None => self.program.clone(),
+        }
+    }
+}
+
+/// A leaf with its definition, in plan order.
+#[derive(Debug, Clone, Copy)]
+pub struct Leaf<'a> {
+    pub program: &'a Program,
+    pub subprogram: Option<&'a Program>,
+}
+
+impl<'a> Leaf<'a> {
+    pub fn key(&self) -> LeafKey {
+        LeafKey {
+            program: self.program.name.clone(),
+            subprogram: self.subprogram.map(|s| s.name.clone()),
+        }
+    }
+    /// The definition that carries budget and indicators for this leaf.
+    pub fn def(&self) -> &'a Program {
+        self.subprogram.unwrap_or(self.program)
+    }
+}
+
+impl Pledge {
+    /// Every leaf in plan order.
+    pub fn leaves(&self) -> Vec<Leaf<'_>> {
+        let mut out = Vec::new();
+        for p in &self.programs {
+            if p.subprograms.is_empty() {
+                out.push(Leaf {
+                    program: p,
+                    subprogram: None,
+                });
+            } else {
+                for s in &p.subprograms {
+                    out.push(Leaf {
+                        program: p,
+                        subprogram: Some(s),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn leaf(&self, key: &LeafKey) -> Option<Leaf<'_>> {
+        self.leaves().into_iter().find(|l| &l.key() == key)
+    }
+
+    /// Whether a typed 공약명 means this pledge.
+    pub fn matches_title(&self, typed: &str) -> bool {
+        let key = compact(typed);
+        std::iter::once(&self.title)
+            .chain(&self.aliases)
+            .any(|n| compact(n) == key)
+    }
+
+    /// The source whose label-key equals `label`'s, if any.
+    pub fn source_for_label(&self, label: &str) -> Option<&str> {
+        let key = label_key(label);
+        self.sources
+            .iter()
+            .find(|s| label_key(s) == key)
+            .map(String::as_str)
+    }
+
+    pub fn declared_for(&self, source: &str) -> Option<Decimal> {
+        self.declared
+            .by_source
+            .iter()
+            .find(|s| s.source == source)
+            .map(|s| s.amount)
+    }
+
+    /// Checks the definition is internally consistent, so the coordinating officer
+    /// hears about a typo at start-up rather than from a wrong report.
+    fn check(&self) -> Result<()> {
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            bail!(
+                "field `id`: {:?} must be letters, digits, '-' or '_' (it names the report file)",
+                self.id
+            );
+        }
+        if self.term.start > self.term.end {
+            bail!(
+                "field `term`: start {} is after end {}",
+                self.term.start,
+                self.term.end
+            );
+        }
+        if self.sources.is_empty() {
+            bail!("field `sources`: at least one funding source is needed");
+        }
+        if self.programs.is_empty() {
+            bail!("field `programs`: at least one program is needed");
+        }
+        for s in &self.declared.by_source {
+            if !self.sources.contains(&s.source) {
+                bail!(
+                    "field `declared.by_source`: {:?} is not one of `sources` {:?}",
+                    s.source,
+                    self.sources
+                );
+            }
+        }
+        let by_source: Decimal = self.declared.by_source.iter().map(|s| s.amount).sum();
+        if !self.declared.by_source.is_empty() && by_source != self.declared.total {
+            bail!(
+                "field `declared`: sources add up to {by_source}, but total is {}",
+                self.declared.total
+            );
+        }
+        let programs: Decimal = self.programs.iter().map(|p| p.budget).sum();
+        if programs != self.declared.total {
+            bail!(
+                "field `programs.budget`: programs add up to {programs}, but declared.total is {}",
+                self.declared.total
+            );
+        }
+        let mut names = std::collections::HashSet::new();
+        for p in &self.programs {
+            if !names.insert(compact(&p.name)) {
+                bail!("field `programs.name`: {:?} appears twice", p.name);
+            }
+            if !p.subprograms.is_empty() {
+                let subs: Decimal = p.subprograms.iter().map(|s| s.budget).sum();
+                if subs != p.budget {
+                    bail!(
+                        "field `programs.subprograms.budget`: sub-programs of {:?} add up to {subs}, but its budget is {}",
+                        p.name,
+                        p.budget
+                    );
+                }
+                if p.subprograms.iter().any(|s| !s.subprograms.is_empty()) {
+                    bail!(
+                        "field `programs.subprograms`: {:?} nests deeper than one level",
+                        p.name
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses one definition; the error names the field and, for syntax and type
+    /// errors, the line.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let p: Pledge = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        p.check()?;
+        Ok(p)
+    }
+}
+
+/// All pledge definitions the daemon serves.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub pledges: Vec<Pledge>,
+    /// Where each pledge was loaded from (same order).
+    pub files: Vec<PathBuf>,
+}
+
+impl Catalog {
+    /// Loads every `*.toml` directly in `dir` (forms and other folders are skipped).
+    ///
+    /// # Errors
+    /// A missing folder, an unreadable or invalid file (the message names the file,
+    /// line and field), two definitions with the same id or title, or no definition.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+            .collect();
+        paths.sort();
+        let mut catalog = Catalog::default();
+        for path in paths {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let pledge = Pledge::from_toml(&text)
+                .with_context(|| format!("invalid pledge definition {}", path.display()))?;
+            catalog.add(pledge, path)?;
+        }
+        if catalog.pledges.is_empty() {
+            bail!(
+                "no pledge definition (*.toml) in {}: copy one from the shipped templates/",
+                dir.display()
+            );
+        }
+        Ok(catalog)
+    }
+
+    /// Adds a definition, refusing a second one with the same id or title.
+    pub fn add(&mut self, pledge: Pledge, path: PathBuf) -> Result<()> {
+        if let Some(i) = self
+            .pledges
+            .iter()
+            .position(|p| p.id == pledge.id || compact(&p.title) == compact(&pledge.title))
+        {
+            bail!(
+                "{} and {} define the same pledge (id {:?} / title {:?})",
+                self.files[i].display(),
+                path.display(),
+                pledge.id,
+                pledge.title
+            );
+        }
+        self.pledges.push(pledge);
+        self.files.push(path);
+        Ok(())
+    }
+
+    pub fn by_title(&self, typed: &str) -> Option<&Pledge> {
+        self.pledges.iter().find(|p| p.matches_title(typed))
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Pledge> {
+        self.pledges.iter().find(|p| p.id == id)
+    }
+
+    /// The pledge whose title is closest to what was typed.
+    pub fn closest(&self, typed: &str) -> Option<&Pledge> {
+        closest_by(&self.pledges, typed, |p| &p.title)
+    }
+}
+
+/// The item whose name is most similar to `typed`.
+pub fn closest_by<'a, T>(items: &'a [T], typed: &str, name: impl Fn(&T) -> &str) -> Option<&'a T> {
+    items.iter().max_by(|a, b| {
+        similarity(name(a), typed)
+            .partial_cmp(&similarity(name(b), typed))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANSAN: &str = include_str!("../templates/ansan-innopolis.toml");
+
+    #[test]
+    fn shipped_ansan_definition_carries_the_plan() {
+        let p = Pledge::from_toml(ANSAN).unwrap();
+        assert_eq!(p.department, "산업진흥과");
+        assert_eq!(
+            p.term,
+            Term {
+                start: 2022,
+                end: 2026
+            }
+        );
+        assert_eq!(p.sources, ["국비", "도비", "시비", "기타"]);
+        assert_eq!(p.declared.total, Decimal::from(86360));
+        assert_eq!(p.declared_for("국비"), Some(Decimal::from(35860)));
+        let leaves: Vec<String> = p.leaves().iter().map(|l| l.key().label()).collect();
+        assert_eq!(leaves.len(), 4);
+        assert!(leaves[1].contains("스마트제조혁신센터 설립"));
+        let facts: Vec<&str> = p.facts.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(facts, ["계속", "예산", "임기 내", "국가, 도, 자체", "중기"]);
+    }
+
+    #[test]
+    fn broken_definition_names_line_and_field() {
+        let broken = ANSAN.replacen("start = 2022", "start = \"2022\"", 1);
+        let err = Pledge::from_toml(&broken).unwrap_err().to_string();
+        assert!(err.contains("line"), "{err}");
+        assert!(err.contains("start"), "{err}");
+        let inconsistent = ANSAN.replacen("budget = 20560", "budget = 20561", 1);
+        let err = Pledge::from_toml(&inconsistent).unwrap_err().to_string();
+        assert!(err.contains("programs.budget"), "{err}");
+    }
+
+    #[test]
+    fn closest_program_name() {
+        let p = Pledge::from_toml(ANSAN).unwrap();
+        let best = closest_by(&p.programs, "안산 강소연구특구 운영", |p| &p.name).unwrap();
+        assert_eq!(best.name, "안산 강소연구개발특구 운영");
+    }
+}

@@ -1,0 +1,234 @@
+//! Findings: what is wrong (or worth knowing) about one submission.
+//!
+//! A finding is data, not an error type: a bad file produces findings and the run goes
+//! on. Codes are stable (SPEC §5) because staff and scripts quote them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How a finding affects the file: errors reject it, warnings and infos do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// Korean label shown to staff.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "오류",
+            Severity::Warning => "경고",
+            Severity::Info => "안내",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $variant:ident => $text:literal, $sev:ident; )*) => {
+        /// Stable finding codes (SPEC §5, plus a few the spec leaves to us).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum Code {
+            $( #[serde(rename = $text)] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in table order (for documentation and tests).
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as staff see it, e.g. `E-ROWSUM`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $text, )* }
+            }
+
+            /// The severity is fixed by the code, so the same code never means two things.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    Read => "E-READ", Error;
+    Sheet => "E-SHEET", Error;
+    Pledge => "E-PLEDGE", Error;
+    Program => "E-PROGRAM", Error;
+    Number => "E-NUMBER", Error;
+    Negative => "E-NEGATIVE", Error;
+    Formula => "E-FORMULA", Error;
+    RowSum => "E-ROWSUM", Error;
+    ColSum => "E-COLSUM", Error;
+    Year => "E-YEAR", Error;
+    Unit => "E-UNIT", Error;
+    Date => "E-DATE", Error;
+    Quarter => "E-QUARTER", Error;
+    Rounding => "W-ROUNDING", Warning;
+    UnitAssumed => "W-UNIT", Warning;
+    Fraction => "W-FRACTION", Warning;
+    Budget => "W-BUDGET", Warning;
+    Contact => "W-CONTACT", Warning;
+    Indicator => "W-INDICATOR", Warning;
+    Superseded => "W-SUPERSEDED", Info;
+    Duplicate => "W-DUPLICATE", Info;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A zero-based cell position, shown as an A1 reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CellRef {
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellRef {
+    pub fn new(row: u32, col: u32) -> Self {
+        Self { row, col }
+    }
+}
+
+/// Column letters for a zero-based column index (0 → A, 26 → AA).
+pub fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", column_name(self.col), self.row + 1)
+    }
+}
+
+/// Where a finding points: a sheet, and a cell when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Place {
+    pub sheet: String,
+    pub cell: Option<CellRef>,
+}
+
+impl Place {
+    pub fn cell(sheet: &str, cell: CellRef) -> Self {
+        Self {
+            sheet: sheet.to_owned(),
+            cell: Some(cell),
+        }
+    }
+    pub fn sheet(sheet: &str) -> Self {
+        Self {
+            sheet: sheet.to_owned(),
+            cell: None,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.cell {
+            Some(c) => write!(f, "{}!{}", self.sheet, c),
+            None => f.write_str(&self.sheet),
+        }
+    }
+}
+
+/// One thing wrong with (or worth knowing about) a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: Code,
+    pub place: Option<Place>,
+    /// Korean, for the person who has to fix the file.
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(code: Code, place: Option<Place>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            place,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(code: Code, sheet: &str, cell: CellRef, message: impl Into<String>) -> Self {
+        Self::new(code, Some(Place::cell(sheet, cell)), message)
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// `시트!셀` or `-` when the finding is about the whole file.
+    pub fn place_text(&self) -> String {
+        self.place
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), ToString::to_string)
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "[{}] {} {}: {}",
+            self.severity().label(),
+            self.code,
+            self.place_text(),
+            self.message
+        )
+    }
+}
+
+/// True when any finding rejects the file.
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(Finding::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_follow_excel() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn place_is_sheet_bang_cell() {
+        let p = Place::cell("투자계획", CellRef::new(6, 3));
+        assert_eq!(p.to_string(), "투자계획!D7");
+    }
+
+    #[test]
+    fn codes_serialize_as_their_text() {
+        let json = serde_json::to_string(&Code::RowSum).unwrap();
+        assert_eq!(json, "\"E-ROWSUM\"");
+        for code in Code::ALL {
+            let back: Code = serde_json::from_str(&format!("\"{code}\"")).unwrap();
+            assert_eq!(back, *code);
+            assert_eq!(
+                code.as_str().starts_with('E'),
+                code.severity() == Severity::Error
+            );
+        }
+    }
+}

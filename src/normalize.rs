@@ -1,0 +1,434 @@
+//! What staff really type (SPEC §4): labels, amounts, units, dates and quarters.
+//!
+//! Pure functions over strings, so the parser and the definition loader compare and
+//! convert values the same way.
+
+use chrono::NaiveDate;
+use regex::Regex;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC (which also folds full-width forms) with all white space removed, so that
+/// `국 비`, `국비` and `국비` compare equal. Synonyms are not applied here.
+pub fn compact(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// NFC, for names shown back to people (a Mac sends NFD file names and text).
+pub fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// A label after compaction and synonym folding: the key tables are matched by.
+pub fn label_key(s: &str) -> String {
+    let c = compact(s);
+    // Parenthesised notes such as "구분(단위:백만원)" do not change what a header is.
+    let base = match c.find('(') {
+        Some(i) if i > 0 => c[..i].to_owned(),
+        _ => c,
+    };
+    match base.as_str() {
+        "계" | "합계" | "소계" | "합" => "계".to_owned(),
+        "총계" | "총사업비" | "총액" | "사업비계" => "총계".to_owned(),
+        "기투자" | "기투자액" | "기투자분" | "기집행" => "기투자".to_owned(),
+        "임기후" | "임기이후" | "임기후투자" | "향후" => "임기후".to_owned(),
+        "구분" | "항목" => "구분".to_owned(),
+        _ => match parse_year_label(&base) {
+            Some(y) => format!("{y}년"),
+            None => base,
+        },
+    }
+}
+
+static YEAR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^['‘’`]?(\d{2}|\d{4})(년|년도)?$").expect("static regex"));
+
+/// A year header: `2022`, `2022년`, `'22년`, `22년` → 2022.
+pub fn parse_year_label(s: &str) -> Option<i32> {
+    let c = compact(s);
+    let caps = YEAR_RE.captures(&c)?;
+    let digits = caps.get(1)?.as_str();
+    let n: i32 = digits.parse().ok()?;
+    // Two digits alone are too easily a plain number; require 년 or an apostrophe.
+    if digits.len() == 2 {
+        let marked = caps.get(2).is_some() || !c.starts_with(|ch: char| ch.is_ascii_digit());
+        return marked.then_some(2000 + n);
+    }
+    (1900..=2199).contains(&n).then_some(n)
+}
+
+/// The unit an amount table is written in (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Unit {
+    #[serde(rename = "원")]
+    Won,
+    #[serde(rename = "천원")]
+    Thousand,
+    #[default]
+    #[serde(rename = "백만원")]
+    Million,
+    #[serde(rename = "억원")]
+    HundredMillion,
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Won => "원",
+            Unit::Thousand => "천원",
+            Unit::Million => "백만원",
+            Unit::HundredMillion => "억원",
+        }
+    }
+
+    /// Converts an amount in this unit to 백만원, exactly.
+    pub fn to_million(self, v: Decimal) -> Decimal {
+        match self {
+            Unit::Won => v / Decimal::from(1_000_000),
+            Unit::Thousand => v / Decimal::from(1_000),
+            Unit::Million => v,
+            Unit::HundredMillion => v * Decimal::from(100),
+        }
+    }
+}
+
+/// What a `(단위 : …)` note says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitNote {
+    /// Not a unit note at all.
+    None,
+    Known(Unit),
+    /// A unit note naming a unit we cannot convert (e.g. 달러).
+    Unknown(String),
+}
+
+/// Reads a unit note such as `(단위 : 백만원)`, `단위: 천원`, `[단위:억원]`.
+pub fn parse_unit_note(s: &str) -> UnitNote {
+    let c = compact(s);
+    let Some(pos) = c.find("단위") else {
+        return UnitNote::None;
+    };
+    let rest = c[pos + "단위".len()..].trim_start_matches([':', '：', '=']);
+    let rest: String = rest
+        .chars()
+        .take_while(|ch| !matches!(ch, ')' | ']' | ',' | ';' | '/'))
+        .collect();
+    // Longest names first: 백만원 contains 만원 and 원.
+    for (name, unit) in [
+        ("백만원", Unit::Million),
+        ("천원", Unit::Thousand),
+        ("억원", Unit::HundredMillion),
+        ("원", Unit::Won),
+    ] {
+        if rest.starts_with(name) {
+            return UnitNote::Known(unit);
+        }
+    }
+    UnitNote::Unknown(rest)
+}
+
+/// Why a text is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotANumber;
+
+/// Parses an amount typed as text: `1,000`, `１，０００`, `-`/`–`/`－`/empty = 0,
+/// `△500`/`▲500`/`(500)`/`-500` = −500, ` 1000 `. Anything else is not a number.
+pub fn parse_amount_text(s: &str) -> Result<Decimal, NotANumber> {
+    let c = compact(s);
+    if c.is_empty() || matches!(c.as_str(), "-" | "–" | "—" | "―" | "‐" | "−") {
+        return Ok(Decimal::ZERO);
+    }
+    let (negative, body) = if let Some(rest) = c.strip_prefix(['△', '▲', '-', '−']) {
+        (true, rest)
+    } else if let Some(inner) = c.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        (true, inner)
+    } else {
+        (false, c.as_str())
+    };
+    let body = body.strip_prefix('+').unwrap_or(body);
+    if body.is_empty() || !body.starts_with(|ch: char| ch.is_ascii_digit()) {
+        return Err(NotANumber);
+    }
+    if !valid_grouping(body) {
+        return Err(NotANumber);
+    }
+    let digits: String = body.chars().filter(|&ch| ch != ',').collect();
+    if !digits.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
+        return Err(NotANumber);
+    }
+    let v = Decimal::from_str(&digits).map_err(|_| NotANumber)?;
+    Ok(if negative { -v } else { v })
+}
+
+/// Thousands separators, if any, must group the integer part by three: `1,000` yes,
+/// `1,00` no (more likely a decimal comma typo, which we must not guess about).
+fn valid_grouping(body: &str) -> bool {
+    let int_part = body.split('.').next().unwrap_or("");
+    if !int_part.contains(',') {
+        return !body.contains(',');
+    }
+    let mut groups = int_part.split(',');
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3)
+}
+
+/// Converts a cell's f64 to the decimal Excel shows (158.6 stays 158.6), or None for
+/// values no decimal can hold (NaN, infinities, 1e300).
+pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
+    Decimal::try_from(v).ok().map(|d| d.normalize())
+}
+
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?$")
+        .expect("static regex")
+});
+
+/// A date typed as text: `2026-11-24`, `2026.11.24`, `2026. 11. 24.`, `2026/11/24`,
+/// `2026년 11월 24일`, `20261124`.
+pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
+    let t: String = s.nfkc().collect::<String>().trim().to_owned();
+    // An ISO date-time ("2026-11-24T00:00:00") counts by its date.
+    let t = t
+        .split(['T', ' '])
+        .next()
+        .filter(|d| d.len() >= 8 && !t.contains('.') && !t.contains('년'))
+        .map_or(t.clone(), str::to_owned);
+    if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(&t, "%Y%m%d").ok();
+    }
+    let caps = DATE_RE.captures(&t)?;
+    let y = caps.get(1)?.as_str().parse().ok()?;
+    let m = caps.get(2)?.as_str().parse().ok()?;
+    let d = caps.get(3)?.as_str().parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// An Excel serial day number (1900 system) → date; only plausible office dates.
+pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_days(chrono::Days::new(serial.trunc() as u64))
+}
+
+/// A quarter of a year, e.g. 2022 Q1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1..=4
+    pub q: u8,
+}
+
+impl Quarter {
+    pub fn new(year: i32, q: u8) -> Option<Self> {
+        (1..=4).contains(&q).then_some(Self { year, q })
+    }
+
+    /// Quarter index counted from year 0, for ranges and Gantt columns.
+    pub fn ordinal(self) -> i64 {
+        i64::from(self.year) * 4 + i64::from(self.q) - 1
+    }
+
+    pub fn of_date(d: NaiveDate) -> Self {
+        use chrono::Datelike;
+        Self {
+            year: d.year(),
+            q: ((d.month0() / 3) + 1) as u8,
+        }
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.q)
+    }
+}
+
+static QUARTER_RES: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+    [
+        // 2022-Q1, 2022Q1, 2022.Q1, 22-Q1
+        Regex::new(r"^(\d{2}|\d{4})[-./]?Q([1-4])$"),
+        // 2022년1분기, 2022년 1/4분기
+        Regex::new(r"^(\d{2}|\d{4})년?([1-4])(?:/4)?분기$"),
+        // 22.1Q, 2022.1Q
+        Regex::new(r"^(\d{2}|\d{4})[-./]([1-4])Q$"),
+        // 2022.1/4, 2022-1/4
+        Regex::new(r"^(\d{2}|\d{4})[-./]([1-4])/4$"),
+    ]
+    .map(|r| r.expect("static regex"))
+});
+
+/// A quarter as staff write it: `2022-Q1`, `2022년 1분기`, `22.1Q`, `2022.1/4`.
+pub fn parse_quarter(s: &str) -> Option<Quarter> {
+    let c = compact(s).to_uppercase();
+    for re in QUARTER_RES.iter() {
+        if let Some(caps) = re.captures(&c) {
+            let ys = caps.get(1)?.as_str();
+            let mut year: i32 = ys.parse().ok()?;
+            if ys.len() == 2 {
+                year += 2000;
+            }
+            let q: u8 = caps.get(2)?.as_str().parse().ok()?;
+            return Quarter::new(year, q);
+        }
+    }
+    None
+}
+
+/// True for texts that mean "target not fixed yet" rather than a value
+/// (`미정`, `*매년 시행계획 수립 후 성과목표 확정`, `추후 확정`, `-`).
+pub fn is_to_be_fixed(s: &str) -> bool {
+    let c = compact(s);
+    c.is_empty()
+        || matches!(
+            c.as_str(),
+            "미정" | "-" | "추후확정" | "확정예정" | "협의중"
+        )
+        || c.starts_with('*')
+        || c.starts_with('※')
+        || c.ends_with("확정")
+}
+
+/// Similarity in 0..=1 between two names after compaction: what "closest known" means.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(&compact(a), &compact(b))
+}
+
+/// Whether a decimal is a whole number.
+pub fn is_whole(d: Decimal) -> bool {
+    d.fract().is_zero()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn labels_fold_spaces_width_and_synonyms() {
+        assert_eq!(label_key("국 비"), "국비");
+        assert_eq!(label_key("국비"), "국비");
+        assert_eq!(label_key("합 계"), "계");
+        assert_eq!(label_key("소계"), "계");
+        assert_eq!(label_key("총사업비"), "총계");
+        assert_eq!(label_key("'22년"), "2022년");
+        assert_eq!(label_key("22년"), "2022년");
+        assert_eq!(label_key("2022"), "2022년");
+        assert_eq!(label_key("２０２２년"), "2022년");
+        assert_eq!(label_key("구 분"), "구분");
+        assert_eq!(label_key("구분(단위:백만원)"), "구분");
+    }
+
+    #[test]
+    fn bare_two_digit_numbers_are_not_years() {
+        assert_eq!(parse_year_label("22"), None);
+        assert_eq!(parse_year_label("’22"), Some(2022));
+        assert_eq!(parse_year_label("1000"), None);
+    }
+
+    #[test]
+    fn amounts_as_typed() {
+        assert_eq!(parse_amount_text("1,000"), Ok(dec("1000")));
+        assert_eq!(parse_amount_text("１，０００"), Ok(dec("1000")));
+        assert_eq!(parse_amount_text(" 1000 "), Ok(dec("1000")));
+        assert_eq!(parse_amount_text("-"), Ok(Decimal::ZERO));
+        assert_eq!(parse_amount_text("–"), Ok(Decimal::ZERO));
+        assert_eq!(parse_amount_text("－"), Ok(Decimal::ZERO));
+        assert_eq!(parse_amount_text(""), Ok(Decimal::ZERO));
+        assert_eq!(parse_amount_text("△500"), Ok(dec("-500")));
+        assert_eq!(parse_amount_text("(500)"), Ok(dec("-500")));
+        assert_eq!(parse_amount_text("158.6"), Ok(dec("158.6")));
+        assert_eq!(parse_amount_text("1,234.5"), Ok(dec("1234.5")));
+        assert!(parse_amount_text("약 100").is_err());
+        assert!(parse_amount_text("1,00").is_err());
+        assert!(parse_amount_text("100원").is_err());
+        assert!(parse_amount_text("12a").is_err());
+        assert!(parse_amount_text("--5").is_err());
+    }
+
+    #[test]
+    fn f64_converts_to_what_excel_shows() {
+        assert_eq!(decimal_from_f64(158.6), Some(dec("158.6")));
+        assert_eq!(
+            decimal_from_f64(0.1 + 0.2).map(|d| d.round_dp(10)),
+            Some(dec("0.3"))
+        );
+        assert_eq!(decimal_from_f64(f64::NAN), None);
+        assert_eq!(decimal_from_f64(1e300), None);
+    }
+
+    #[test]
+    fn units_convert_exactly() {
+        assert_eq!(
+            parse_unit_note("(단위 : 백만원)"),
+            UnitNote::Known(Unit::Million)
+        );
+        assert_eq!(
+            parse_unit_note("(단위: 천원)"),
+            UnitNote::Known(Unit::Thousand)
+        );
+        assert_eq!(
+            parse_unit_note("[단위:억원]"),
+            UnitNote::Known(Unit::HundredMillion)
+        );
+        assert_eq!(parse_unit_note("단위 : 원"), UnitNote::Known(Unit::Won));
+        assert_eq!(parse_unit_note("연차별 투자계획"), UnitNote::None);
+        assert!(matches!(
+            parse_unit_note("(단위: 달러)"),
+            UnitNote::Unknown(_)
+        ));
+        assert_eq!(Unit::Thousand.to_million(dec("1500")), dec("1.5"));
+        assert_eq!(Unit::HundredMillion.to_million(dec("205.6")), dec("20560"));
+        assert_eq!(Unit::Won.to_million(dec("3000000")), dec("3"));
+    }
+
+    #[test]
+    fn dates_in_every_listed_form() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        for s in [
+            "2026-11-24",
+            "2026.11.24",
+            "2026. 11. 24.",
+            "2026/11/24",
+            "2026년 11월 24일",
+            "20261124",
+            "2026-11-24T00:00:00",
+        ] {
+            assert_eq!(parse_date_text(s), Some(d), "{s}");
+        }
+        assert_eq!(parse_date_text("2026-13-01"), None);
+        assert_eq!(parse_date_text("어제"), None);
+        assert_eq!(date_from_serial(46350.0), Some(d));
+    }
+
+    #[test]
+    fn quarters_in_every_listed_form() {
+        let q = Quarter::new(2022, 1).unwrap();
+        for s in [
+            "2022-Q1",
+            "2022년 1분기",
+            "22.1Q",
+            "2022.1/4",
+            "2022 Q1",
+            "2022q1",
+        ] {
+            assert_eq!(parse_quarter(s), Some(q), "{s}");
+        }
+        assert_eq!(parse_quarter("2022-Q5"), None);
+        assert_eq!(parse_quarter("상반기"), None);
+    }
+
+    #[test]
+    fn to_be_fixed_texts() {
+        assert!(is_to_be_fixed("미정"));
+        assert!(is_to_be_fixed("*매년 시행계획 수립 후 성과목표 확정"));
+        assert!(is_to_be_fixed(""));
+        assert!(!is_to_be_fixed("10건"));
+    }
+}

@@ -1,0 +1,323 @@
+//! Stage 3, validate: a parsed draft against its pledge definition (SPEC §5).
+//!
+//! Which leaf the file covers, whether its sums cross-foot, whether it matches the
+//! declared budget. Sums are checked in the file's own unit so that 단수 조정 after
+//! rounding (off by one) is a warning, not an error.
+
+use crate::definition::{Catalog, LeafKey, Pledge, Program, closest_by};
+use crate::finding::{Code, Finding, Place, has_errors};
+use crate::model::{AmountRow, Investment, Submission};
+use crate::normalize::compact;
+use crate::parse::{ColKind, Draft, DraftInvestment, RowKind, fmt_amount};
+use rust_decimal::Decimal;
+
+/// Validates a draft; returns the normalised submission when nothing rejects it.
+pub fn validate(
+    draft: &Draft,
+    catalog: &Catalog,
+    findings: &mut Vec<Finding>,
+) -> Option<Submission> {
+    let pledge = catalog.by_id(draft.pledge_id.as_deref()?)?;
+    let leaf = resolve_leaf(draft, pledge, findings);
+    if let Some(inv) = &draft.investment {
+        check_sums(inv, findings);
+    }
+    check_contacts(draft, findings);
+    let leaf = leaf?;
+    if let Some(inv) = &draft.investment
+        && let Some(def) = pledge.leaf(&leaf).map(|l| l.def())
+    {
+        check_budget(inv, def, &leaf, pledge, findings);
+        check_indicators(draft, def, findings);
+    }
+    if has_errors(findings) {
+        return None;
+    }
+    Some(Submission {
+        pledge_id: pledge.id.clone(),
+        leaf,
+        base_date: draft.base_date?,
+        info: draft.info.clone(),
+        unit: draft.unit,
+        investment: investment_of(draft.investment.as_ref()?),
+        targets: draft.targets.clone(),
+        roadmap: draft.roadmap.clone(),
+    })
+}
+
+fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> Option<LeafKey> {
+    let typed = draft.program.as_ref()?;
+    let Some(program) = pledge.programs.iter().find(|p| p.matches(&typed.value)) else {
+        let closest = closest_by(&pledge.programs, &typed.value, |p| &p.name);
+        findings.push(Finding::new(
+            Code::Program,
+            Some(typed.place.clone()),
+            format!(
+                "사업명 '{}'은(는) 이 공약에 없는 사업입니다.{} 공약의 사업명을 정확히 입력하세요.",
+                typed.value,
+                closest.map_or(String::new(), |p| format!(
+                    " 가장 가까운 사업: '{}'.",
+                    p.name
+                ))
+            ),
+        ));
+        return None;
+    };
+    if program.subprograms.is_empty() {
+        if let Some(sub) = &draft.subprogram {
+            findings.push(Finding::new(
+                Code::Program,
+                Some(sub.place.clone()),
+                format!(
+                    "'{}' 사업에는 세부사업이 없습니다. 세부사업 칸('{}')을 비워 두세요.",
+                    program.name, sub.value
+                ),
+            ));
+            return None;
+        }
+        return Some(LeafKey {
+            program: program.name.clone(),
+            subprogram: None,
+        });
+    }
+    let names = || -> String {
+        program
+            .subprograms
+            .iter()
+            .map(|s| format!("'{}'", s.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(sub) = &draft.subprogram else {
+        let place = draft
+            .info_places
+            .get("세부사업")
+            .cloned()
+            .unwrap_or_else(|| typed.place.clone());
+        findings.push(Finding::new(
+            Code::Program,
+            Some(place),
+            format!(
+                "'{}' 사업은 세부사업별로 제출합니다. 세부사업을 입력하세요: {}.",
+                program.name,
+                names()
+            ),
+        ));
+        return None;
+    };
+    match program.subprograms.iter().find(|s| s.matches(&sub.value)) {
+        Some(s) => Some(LeafKey {
+            program: program.name.clone(),
+            subprogram: Some(s.name.clone()),
+        }),
+        None => {
+            let closest = closest_by(&program.subprograms, &sub.value, |p| &p.name);
+            findings.push(Finding::new(
+                Code::Program,
+                Some(sub.place.clone()),
+                format!(
+                    "세부사업 '{}'은(는) '{}' 사업에 없습니다.{} (세부사업: {})",
+                    sub.value,
+                    program.name,
+                    closest.map_or(String::new(), |p| format!(
+                        " 가장 가까운 세부사업: '{}'.",
+                        p.name
+                    )),
+                    names()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+fn col_label(kind: ColKind) -> String {
+    match kind {
+        ColKind::Total => "총계".into(),
+        ColKind::Before => "기투자".into(),
+        ColKind::Year(y) => format!("{y}년"),
+        ColKind::After => "임기후".into(),
+    }
+}
+
+fn row_label(kind: &RowKind) -> String {
+    match kind {
+        RowKind::Sum => "계".into(),
+        RowKind::Source(s) => s.clone(),
+    }
+}
+
+/// Compares a stated total with the sum of its parts. `None` when they agree.
+fn sum_finding(
+    code: Code,
+    sheet: &str,
+    stated: crate::parse::DraftAmount,
+    sum: Decimal,
+    what: &str,
+) -> Option<Finding> {
+    let diff = stated.raw - sum;
+    if diff.is_zero() {
+        return None;
+    }
+    let figures = format!(
+        "{what}: 적힌 값 {} ≠ 합계 {} (차이 {})",
+        fmt_amount(stated.raw),
+        fmt_amount(sum),
+        fmt_amount(diff)
+    );
+    Some(if diff.abs() <= Decimal::ONE {
+        Finding::at(
+            Code::Rounding,
+            sheet,
+            stated.cell,
+            format!("{figures}. 반올림에 따른 단수 차이로 보고 그대로 받습니다."),
+        )
+    } else {
+        Finding::at(
+            code,
+            sheet,
+            stated.cell,
+            format!("{figures}. 금액 또는 합계를 고쳐 주세요."),
+        )
+    })
+}
+
+/// 총계 = 기투자 + Σ years + 임기후 on each row; 계 = Σ sources in each column.
+fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
+    let Some(total_idx) = inv.column_index(ColKind::Total) else {
+        return;
+    };
+    for row in &inv.rows {
+        let Some(stated) = row.cells[total_idx] else {
+            continue;
+        };
+        let parts: Option<Vec<Decimal>> = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != total_idx)
+            .map(|(_, c)| c.map(|a| a.raw))
+            .collect();
+        if let Some(parts) = parts {
+            let what = format!("{} 행의 총계(기투자+연도별+임기후)", row_label(&row.kind));
+            findings.extend(sum_finding(
+                Code::RowSum,
+                &inv.sheet,
+                stated,
+                parts.iter().sum(),
+                &what,
+            ));
+        }
+    }
+    let Some(sum_row) = inv.row(&RowKind::Sum) else {
+        return;
+    };
+    let sources: Vec<_> = inv.rows.iter().filter(|r| r.kind != RowKind::Sum).collect();
+    for (i, (kind, _)) in inv.columns.iter().enumerate() {
+        let Some(stated) = sum_row.cells[i] else {
+            continue;
+        };
+        let parts: Option<Decimal> = sources.iter().map(|r| r.cells[i].map(|a| a.raw)).sum();
+        if let Some(parts) = parts {
+            let what = format!("{} 열의 계(재원별 합계)", col_label(*kind));
+            findings.extend(sum_finding(Code::ColSum, &inv.sheet, stated, parts, &what));
+        }
+    }
+}
+
+fn check_budget(
+    inv: &DraftInvestment,
+    def: &Program,
+    leaf: &LeafKey,
+    pledge: &Pledge,
+    findings: &mut Vec<Finding>,
+) {
+    let (Some(i), Some(row)) = (inv.column_index(ColKind::Total), inv.row(&RowKind::Sum)) else {
+        return;
+    };
+    let Some(stated) = row.cells[i] else { return };
+    if stated.value != def.budget {
+        findings.push(Finding::at(
+            Code::Budget,
+            &inv.sheet,
+            stated.cell,
+            format!(
+                "'{}'의 총계 {}{}이(가) 공약에 정해진 사업비 {}{}와(과) 다릅니다 (차이 {}). 변경된 사업비라면 그대로 두어도 됩니다.",
+                leaf.label(),
+                fmt_amount(stated.value),
+                pledge.unit,
+                fmt_amount(def.budget),
+                pledge.unit,
+                fmt_amount(stated.value - def.budget)
+            ),
+        ));
+    }
+}
+
+fn check_contacts(draft: &Draft, findings: &mut Vec<Finding>) {
+    for (label, value) in [
+        ("제출부서", &draft.info.department),
+        ("담당자", &draft.info.person),
+        ("연락처", &draft.info.phone),
+    ] {
+        if value.is_empty() {
+            findings.push(Finding::new(
+                Code::Contact,
+                draft
+                    .info_places
+                    .get(label)
+                    .cloned()
+                    .or_else(|| Some(Place::sheet(crate::parse::SHEET_INFO))),
+                format!("{label}이(가) 비어 있습니다. 문의할 수 있도록 입력해 주세요."),
+            ));
+        }
+    }
+}
+
+fn check_indicators(draft: &Draft, def: &Program, findings: &mut Vec<Finding>) {
+    for ind in &def.indicators {
+        if !draft
+            .targets
+            .indicators
+            .iter()
+            .any(|r| compact(&r.name) == compact(&ind.name))
+        {
+            findings.push(Finding::new(
+                Code::Indicator,
+                Some(Place::sheet(crate::parse::SHEET_TARGETS)),
+                format!(
+                    "추진목표에 지표 '{}'({}) 행이 없습니다. 지표 행을 추가해 목표를 입력하세요.",
+                    ind.name, ind.unit
+                ),
+            ));
+        }
+    }
+}
+
+fn investment_of(inv: &DraftInvestment) -> Investment {
+    let to_row = |cells: &[Option<crate::parse::DraftAmount>]| -> AmountRow {
+        let mut row = AmountRow::default();
+        for ((kind, _), c) in inv.columns.iter().zip(cells) {
+            let v = c.map(|a| a.value).unwrap_or_default();
+            match kind {
+                ColKind::Total => row.total = v,
+                ColKind::Before => row.before = v,
+                ColKind::Year(y) => {
+                    row.years.insert(*y, v);
+                }
+                ColKind::After => row.after = v,
+            }
+        }
+        row
+    };
+    let mut out = Investment::default();
+    for r in &inv.rows {
+        match &r.kind {
+            RowKind::Sum => out.sum = to_row(&r.cells),
+            RowKind::Source(s) => {
+                out.sources.insert(s.clone(), to_row(&r.cells));
+            }
+        }
+    }
+    out
+}
