@@ -6,11 +6,19 @@
 //! [`render`] (tables → workbook). The shell around them — [`ledger`], [`inbox`],
 //! [`app`], [`watch`], [`cli`] — does the I/O.
 
+pub mod app;
 pub mod check;
+pub mod cli;
+pub mod consolidate;
 pub mod definition;
 pub mod finding;
+pub mod inbox;
+pub mod ledger;
 pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod read;
+pub mod render;
+pub mod review;
 pub mod validate;
+pub mod watch;

@@ -1,1 +1,4 @@
-fn main() {}
+//! The `gongyak` binary: all logic lives in the library.
+fn main() -> std::process::ExitCode {
+    gongyak::cli::main()
+}

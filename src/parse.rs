@@ -212,9 +212,11 @@ fn info_label(key: &str) -> Option<&'static str> {
         .map(|(name, _)| *name)
 }
 
+/// A 제출정보 label's cell and the value cell right of it, if any.
+type InfoCell<'a> = (CellRef, Option<(CellRef, &'a CellValue)>);
+
 fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Finding>) {
-    let mut found: BTreeMap<&'static str, (CellRef, Option<(CellRef, &CellValue)>)> =
-        BTreeMap::new();
+    let mut found: BTreeMap<&'static str, InfoCell<'_>> = BTreeMap::new();
     for (row, cells) in sheet.rows() {
         for (i, &(col, v)) in cells.iter().enumerate() {
             let CellValue::Text(t) = v else { continue };

@@ -1,0 +1,563 @@
+//! The imperative shell around the stages: takes files from the inbox, records them in
+//! the ledger, moves them, and keeps the reports in the outbox current (SPEC §6).
+//!
+//! Order of effects per batch, which is what makes a crash at any moment safe:
+//! 1. check every file (pure, in parallel);
+//! 2. append one ledger record per file and sync once (group commit);
+//! 3. only then write notes and move the files out of the inbox.
+//!
+//! A crash before 2 leaves the files in the inbox (processed again); a crash after 2
+//! leaves files whose hash and name are in the ledger but which were not moved yet:
+//! the next pass finishes the move without a second record.
+
+use crate::check::{Checked, check};
+use crate::consolidate::{Outcome, Received, consolidate};
+use crate::definition::{Catalog, LeafKey};
+use crate::finding::{Code, Finding};
+use crate::inbox::{self, Entry};
+use crate::ledger::Ledger;
+use crate::read::Limits;
+use anyhow::{Context, Result, bail};
+use chrono::{Local, NaiveDate};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Where everything lives.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inbox: PathBuf,
+    pub outbox: PathBuf,
+    pub templates: PathBuf,
+    /// Ledger and lock; defaults to `<inbox>/.gongyak`.
+    pub state: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+impl Config {
+    pub fn new(
+        inbox: impl Into<PathBuf>,
+        outbox: impl Into<PathBuf>,
+        templates: impl Into<PathBuf>,
+    ) -> Self {
+        Self {
+            inbox: inbox.into(),
+            outbox: outbox.into(),
+            templates: templates.into(),
+            state: None,
+            limits: Limits::default(),
+        }
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.state
+            .clone()
+            .unwrap_or_else(|| self.inbox.join(inbox::STATE_DIR))
+    }
+}
+
+/// The second daemon on the same inbox.
+#[derive(Debug, thiserror::Error)]
+#[error("another gongyak is already working on {inbox} (lock {lock}); stop it first")]
+pub struct AlreadyRunning {
+    pub inbox: String,
+    pub lock: String,
+}
+
+/// What happened to one file in a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileResult {
+    pub name: String,
+    pub outcome: Outcome,
+    pub codes: Vec<Code>,
+    /// True when this pass only finished a move recorded before a crash.
+    pub recovered: bool,
+}
+
+/// What one pass over the inbox did.
+#[derive(Debug, Clone, Default)]
+pub struct BatchSummary {
+    pub files: Vec<FileResult>,
+    /// Pledges whose reports may have changed.
+    pub changed: BTreeSet<String>,
+}
+
+impl BatchSummary {
+    pub fn rejected(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.outcome == Outcome::Rejected)
+            .count()
+    }
+}
+
+/// The current submission of a leaf as intake sees it, for W-SUPERSEDED.
+#[derive(Debug, Clone)]
+struct Current {
+    base_date: NaiveDate,
+    seq: u64,
+    name: String,
+}
+
+/// The daemon's state: definitions, ledger, and the lock that makes it the only one.
+pub struct Engine {
+    cfg: Config,
+    catalog: Catalog,
+    ledger: Ledger,
+    current: HashMap<(String, LeafKey), Current>,
+    digests: HashMap<String, String>,
+    _lock: File,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Takes the single-instance lock of an inbox.
+///
+/// # Errors
+/// [`AlreadyRunning`] when another process holds it; I/O errors otherwise.
+pub fn lock_inbox(cfg: &Config) -> Result<File> {
+    let dir = cfg.state_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("lock");
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(AlreadyRunning {
+            inbox: cfg.inbox.display().to_string(),
+            lock: path.display().to_string(),
+        }
+        .into()),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+}
+
+impl Engine {
+    /// Loads the definitions, takes the lock, replays the ledger.
+    ///
+    /// # Errors
+    /// Invalid definitions, a second instance, an unusable inbox or ledger.
+    pub fn open(cfg: Config) -> Result<Self> {
+        let catalog = Catalog::load(&cfg.templates)?;
+        if !cfg.inbox.is_dir() {
+            std::fs::create_dir_all(&cfg.inbox)
+                .with_context(|| format!("cannot create the inbox {}", cfg.inbox.display()))?;
+        }
+        let lock = lock_inbox(&cfg)?;
+        let ledger = Ledger::open(&cfg.state_dir().join("ledger.jsonl"))?;
+        let mut current: HashMap<(String, LeafKey), Current> = HashMap::new();
+        for r in ledger.records() {
+            note_current(&mut current, r);
+        }
+        let digests = load_digests(&cfg.outbox, &catalog);
+        Ok(Self {
+            cfg,
+            catalog,
+            ledger,
+            current,
+            digests,
+            _lock: lock,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The candidate files in the inbox now. Links and special files are logged and
+    /// left alone: their targets are never read.
+    ///
+    /// # Errors
+    /// The inbox cannot be listed.
+    pub fn scan(&self) -> Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for e in inbox::scan(&self.cfg.inbox)? {
+            match e {
+                Entry::Candidate(p) => out.push(p),
+                Entry::Refused(p, why) => {
+                    tracing::warn!(file = %inbox::display_name(&p), reason = why, "left in inbox, not read");
+                }
+                Entry::Ignored => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Processes every candidate in the inbox and rewrites the reports that changed.
+    ///
+    /// # Errors
+    /// Only environment failures (ledger, folders); bad files are findings.
+    pub fn run_once(&mut self) -> Result<BatchSummary> {
+        let files = self.scan()?;
+        let summary = self.process(&files)?;
+        self.write_reports(None, false)?;
+        Ok(summary)
+    }
+
+    /// Takes a batch of files: check, record (one sync), then move.
+    ///
+    /// # Errors
+    /// The ledger cannot be written or synced. Files that vanish or cannot be read
+    /// are skipped with a log line and stay where they are.
+    pub fn process(&mut self, paths: &[PathBuf]) -> Result<BatchSummary> {
+        struct Loaded {
+            path: PathBuf,
+            name: String,
+            size: u64,
+            hash: String,
+            bytes: Vec<u8>,
+        }
+        let loaded: Vec<Loaded> = paths
+            .par_iter()
+            .filter_map(|path| {
+                if !matches!(inbox::classify(path), Entry::Candidate(_)) {
+                    return None;
+                }
+                match std::fs::read(path) {
+                    Ok(bytes) => Some(Loaded {
+                        path: path.clone(),
+                        name: inbox::display_name(path),
+                        size: bytes.len() as u64,
+                        hash: sha256_hex(&bytes),
+                        bytes,
+                    }),
+                    Err(e) => {
+                        tracing::warn!(file = %inbox::display_name(path), error = %e, "cannot read, will retry");
+                        None
+                    }
+                }
+            })
+            .collect();
+
+        // What each file needs, decided against the ledger as it was before the batch.
+        enum Plan {
+            Finish(usize),
+            Duplicate(u64, String),
+            Check,
+        }
+        let plans: Vec<Plan> = loaded
+            .iter()
+            .map(|f| {
+                let mut previous = self.ledger.by_hash(&f.hash).peekable();
+                if previous.peek().is_none() {
+                    return Plan::Check;
+                }
+                for r in self.ledger.by_hash(&f.hash) {
+                    if r.name == f.name && !self.cfg.inbox.join(&r.stored_as).exists() {
+                        let idx = self
+                            .ledger
+                            .records()
+                            .iter()
+                            .rposition(|x| x.seq == r.seq)
+                            .unwrap_or(0);
+                        return Plan::Finish(idx);
+                    }
+                }
+                match self
+                    .ledger
+                    .by_hash(&f.hash)
+                    .find(|r| r.outcome == Outcome::Accepted)
+                {
+                    Some(r) => Plan::Duplicate(r.seq, r.name.clone()),
+                    None => Plan::Check,
+                }
+            })
+            .collect();
+        let catalog = &self.catalog;
+        let limits = self.cfg.limits;
+        let checked: Vec<Option<Checked>> = loaded
+            .par_iter()
+            .zip(plans.par_iter())
+            .map(|(f, plan)| matches!(plan, Plan::Check).then(|| check(&f.bytes, catalog, &limits)))
+            .collect();
+
+        let mut summary = BatchSummary::default();
+        let mut moves: Vec<(PathBuf, Received)> = Vec::new();
+        let mut promised: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for ((f, plan), checked) in loaded.iter().zip(plans).zip(checked) {
+            let record = match plan {
+                Plan::Finish(idx) => {
+                    let r = self.ledger.records()[idx].clone();
+                    tracing::info!(file = %f.name, outcome = ?r.outcome, "finishing move recorded before a restart");
+                    summary.files.push(FileResult {
+                        name: f.name.clone(),
+                        outcome: r.outcome,
+                        codes: r.findings.iter().map(|x| x.code).collect(),
+                        recovered: true,
+                    });
+                    moves.push((f.path.clone(), r));
+                    continue;
+                }
+                Plan::Duplicate(seq, first) => Received {
+                    seq: self.ledger.next_seq(),
+                    received_at: Local::now(),
+                    name: f.name.clone(),
+                    size: f.size,
+                    hash: f.hash.clone(),
+                    outcome: Outcome::Duplicate,
+                    stored_as: String::new(),
+                    pledge_id: self
+                        .ledger
+                        .records()
+                        .iter()
+                        .find(|r| r.seq == seq)
+                        .and_then(|r| r.pledge_id.clone()),
+                    findings: vec![Finding::new(
+                        Code::Duplicate,
+                        None,
+                        format!(
+                            "이미 접수된 파일 '{first}'(접수 번호 {seq})과(와) 내용이 같습니다. 보고서에는 변화가 없습니다."
+                        ),
+                    )],
+                    submission: None,
+                },
+                Plan::Check => {
+                    let mut c = checked.unwrap_or_else(|| check(&f.bytes, catalog, &limits));
+                    let outcome = if c.accepted() {
+                        Outcome::Accepted
+                    } else {
+                        Outcome::Rejected
+                    };
+                    if let Some(s) = &c.submission
+                        && outcome == Outcome::Accepted
+                        && let Some(cur) = self.current.get(&(s.pledge_id.clone(), s.leaf.clone()))
+                    {
+                        let msg = if s.base_date >= cur.base_date {
+                            format!(
+                                "이 파일이 이전 제출 '{}'(기준일 {}, 접수 번호 {})을(를) 대체합니다.",
+                                cur.name, cur.base_date, cur.seq
+                            )
+                        } else {
+                            format!(
+                                "기준일 {}이(가) 현재 반영된 제출 '{}'(기준일 {})보다 이전이라 보고서에는 반영되지 않습니다.",
+                                s.base_date, cur.name, cur.base_date
+                            )
+                        };
+                        c.findings.push(Finding::new(Code::Superseded, None, msg));
+                    }
+                    Received {
+                        seq: self.ledger.next_seq(),
+                        received_at: Local::now(),
+                        name: f.name.clone(),
+                        size: f.size,
+                        hash: f.hash.clone(),
+                        outcome,
+                        stored_as: String::new(),
+                        pledge_id: c.pledge_id.clone(),
+                        findings: c.findings,
+                        submission: if outcome == Outcome::Accepted {
+                            c.submission
+                        } else {
+                            None
+                        },
+                    }
+                }
+            };
+            let mut record = record;
+            let dir_name = inbox::outcome_dir(record.outcome);
+            let taken = promised.entry(dir_name).or_default();
+            let stored = inbox::free_name(&self.cfg.inbox.join(dir_name), &record.name, taken);
+            taken.push(stored.clone());
+            record.stored_as = format!("{dir_name}/{stored}");
+            if let Some(p) = &record.pledge_id
+                && record.outcome == Outcome::Accepted
+            {
+                summary.changed.insert(p.clone());
+            }
+            note_current(&mut self.current, &record);
+            summary.files.push(FileResult {
+                name: record.name.clone(),
+                outcome: record.outcome,
+                codes: record.findings.iter().map(|x| x.code).collect(),
+                recovered: false,
+            });
+            self.ledger.append(record.clone())?;
+            moves.push((f.path.clone(), record));
+        }
+        self.ledger.sync()?;
+
+        for (path, record) in &moves {
+            if let Err(e) = self.settle_file(path, record) {
+                tracing::error!(file = %record.name, error = %format!("{e:#}"), "cannot move; will finish on the next pass");
+            } else {
+                log_outcome(record);
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Writes the notes of a recorded file and moves it to where the ledger says.
+    fn settle_file(&self, path: &Path, record: &Received) -> Result<()> {
+        let dest = self.cfg.inbox.join(&record.stored_as);
+        let dir = dest.parent().unwrap_or(&self.cfg.inbox);
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        if record.outcome == Outcome::Rejected {
+            let stored = dest
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let note = inbox::error_note(
+                &record.name,
+                &record.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                &record.findings,
+            );
+            inbox::atomic_write(&dir.join(inbox::error_note_name(&stored)), &note)?;
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    match crate::review::review_copy(&bytes, &record.findings, &self.cfg.limits) {
+                        Ok(Some(review)) => {
+                            inbox::atomic_write(&dir.join(inbox::review_name(&stored)), &review)?
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::warn!(file = %record.name, error = %format!("{e:#}"), "no review copy")
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(file = %record.name, error = %e, "no review copy"),
+            }
+        }
+        if dest.exists() {
+            bail!("{} already exists; not overwriting", dest.display());
+        }
+        std::fs::rename(path, &dest)
+            .with_context(|| format!("cannot move {} to {}", path.display(), dest.display()))?;
+        Ok(())
+    }
+
+    /// File name of a pledge's report in the outbox.
+    pub fn report_path(&self, pledge_id: &str) -> PathBuf {
+        report_path(&self.cfg.outbox, pledge_id)
+    }
+
+    /// Rewrites the reports of `only` (or every pledge) whose content changed (every
+    /// one when `force`), each atomically, with a dated copy in `outbox/history/` when
+    /// the content differs from the last one written.
+    ///
+    /// # Errors
+    /// The outbox cannot be written; the previous report stays intact.
+    pub fn write_reports(
+        &mut self,
+        only: Option<&BTreeSet<String>>,
+        force: bool,
+    ) -> Result<Vec<PathBuf>> {
+        let now = Local::now();
+        let mut written = Vec::new();
+        let pledges: Vec<_> = self
+            .catalog
+            .pledges
+            .iter()
+            .filter(|p| only.is_none_or(|o| o.contains(&p.id)))
+            .collect();
+        for pledge in pledges {
+            let report = consolidate(pledge, self.ledger.records());
+            let digest = sha256_hex(&serde_json::to_vec(&report)?);
+            let path = report_path(&self.cfg.outbox, &pledge.id);
+            let changed = self.digests.get(&pledge.id) != Some(&digest);
+            if !force && !changed && path.exists() {
+                continue;
+            }
+            let bytes = crate::render::render_report(&report, now)?;
+            inbox::atomic_write(&path, &bytes)?;
+            if changed {
+                let history = self.cfg.outbox.join("history");
+                let stem = report_stem(&pledge.id);
+                inbox::atomic_write(
+                    &history.join(format!("{stem}_{}.xlsx", now.format("%Y%m%d-%H%M%S-%3f"))),
+                    &bytes,
+                )?;
+                inbox::atomic_write(
+                    &history.join(format!(".{}.sha256", pledge.id)),
+                    digest.as_bytes(),
+                )?;
+            }
+            self.digests.insert(pledge.id.clone(), digest);
+            tracing::info!(report = %path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+fn note_current(current: &mut HashMap<(String, LeafKey), Current>, r: &Received) {
+    let Some(s) = &r.submission else { return };
+    if r.outcome != Outcome::Accepted {
+        return;
+    }
+    let key = (s.pledge_id.clone(), s.leaf.clone());
+    let newer = current
+        .get(&key)
+        .is_none_or(|c| (s.base_date, r.seq) > (c.base_date, c.seq));
+    if newer {
+        current.insert(
+            key,
+            Current {
+                base_date: s.base_date,
+                seq: r.seq,
+                name: r.name.clone(),
+            },
+        );
+    }
+}
+
+fn log_outcome(r: &Received) {
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    let leaf = r
+        .submission
+        .as_ref()
+        .map(|s| s.leaf.label())
+        .unwrap_or_default();
+    match r.outcome {
+        Outcome::Accepted => {
+            tracing::info!(file = %r.name, seq = r.seq, leaf = %leaf, codes = %codes.join(","), to = %r.stored_as, "accepted")
+        }
+        Outcome::Rejected => {
+            tracing::warn!(file = %r.name, seq = r.seq, codes = %codes.join(","), to = %r.stored_as, "rejected")
+        }
+        Outcome::Duplicate => {
+            tracing::info!(file = %r.name, seq = r.seq, to = %r.stored_as, "duplicate")
+        }
+    }
+}
+
+/// `<id>_공약추진현황` — the stable report name managers bookmark.
+pub fn report_stem(pledge_id: &str) -> String {
+    format!("{pledge_id}_공약추진현황")
+}
+
+pub fn report_path(outbox: &Path, pledge_id: &str) -> PathBuf {
+    outbox.join(format!("{}.xlsx", report_stem(pledge_id)))
+}
+
+fn load_digests(outbox: &Path, catalog: &Catalog) -> HashMap<String, String> {
+    catalog
+        .pledges
+        .iter()
+        .filter_map(|p| {
+            let d =
+                std::fs::read_to_string(outbox.join("history").join(format!(".{}.sha256", p.id)))
+                    .ok()?;
+            Some((p.id.clone(), d.trim().to_owned()))
+        })
+        .collect()
+}

@@ -1,0 +1,207 @@
+//! Command line: flags → configuration → the library. Exit codes (SPEC §8):
+//! 0 ok, 1 findings/errors in input, 2 usage or environment error.
+
+use crate::app::{AlreadyRunning, Config, Engine};
+use crate::check::check;
+use crate::definition::Catalog;
+use crate::finding::has_errors;
+use crate::read::Limits;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongyak",
+    version,
+    about = "공약 추진계획 제출 파일을 검토하고 통합 보고서를 만듭니다.\nChecks pledge plan submissions dropped in a folder and keeps the consolidated report current.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Only warnings and errors in the log.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More detail in the log (debug level).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Folders shared by the commands that touch the inbox.
+#[derive(Args, Debug, Clone)]
+pub struct Dirs {
+    /// Drop folder where staff put their workbooks.
+    #[arg(long, default_value = "inbox")]
+    pub inbox: PathBuf,
+    /// Folder where the report workbooks are written.
+    #[arg(long, default_value = "outbox")]
+    pub outbox: PathBuf,
+    /// Folder with the pledge definitions (*.toml).
+    #[arg(long, default_value = "templates")]
+    pub templates: PathBuf,
+    /// Folder for the ledger and the lock file [default: <inbox>/.gongyak].
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Largest file accepted, in megabytes.
+    #[arg(long, default_value_t = 20)]
+    pub max_file_mb: u64,
+}
+
+impl Dirs {
+    fn config(&self) -> Config {
+        Config {
+            inbox: self.inbox.clone(),
+            outbox: self.outbox.clone(),
+            templates: self.templates.clone(),
+            state: self.state.clone(),
+            limits: Limits {
+                max_file_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
+                ..Limits::default()
+            },
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Watch the inbox and keep the reports current (the main job). Stops on Ctrl-C.
+    Watch {
+        #[command(flatten)]
+        dirs: Dirs,
+        /// Poll every N seconds instead of using file-system events (for network
+        /// shares such as SMB/NFS, where events never arrive).
+        #[arg(long, value_name = "SECONDS")]
+        poll: Option<f64>,
+        /// How long a file's size and time must stay unchanged before it is taken.
+        #[arg(long, value_name = "MILLISECONDS", default_value_t = 500)]
+        settle_ms: u64,
+        /// Full rescan of the inbox every N seconds, the safety net for lost events.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        rescan: f64,
+    },
+    /// Process what is in the inbox now, write the reports, and exit (for cron and tests).
+    Run {
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+    /// Check files and print their findings; changes nothing. Exit 1 if any file has errors.
+    Check {
+        /// Workbooks to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Folder with the pledge definitions (*.toml).
+        #[arg(long, default_value = "templates")]
+        templates: PathBuf,
+    },
+    /// Rebuild the reports from the ledger (nothing in the inbox is touched).
+    Report {
+        #[command(flatten)]
+        dirs: Dirs,
+    },
+}
+
+fn init_logging(quiet: bool, verbose: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if quiet {
+        "warn"
+    } else if verbose {
+        "debug"
+    } else {
+        "info"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    init_logging(cli.quiet, cli.verbose);
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if e.downcast_ref::<AlreadyRunning>().is_some() {
+                eprintln!("gongyak: 이미 다른 gongyak이 같은 제출 폴더를 처리하고 있습니다. ({e})");
+            } else {
+                eprintln!("gongyak: 오류: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cmd: Command) -> anyhow::Result<u8> {
+    match cmd {
+        Command::Run { dirs } => {
+            let mut engine = Engine::open(dirs.config())?;
+            let summary = engine.run_once()?;
+            let rejected = summary.rejected();
+            println!(
+                "처리 {}건: 접수 {}건, 반려 {}건",
+                summary.files.len(),
+                summary.files.len() - rejected,
+                rejected
+            );
+            Ok(u8::from(rejected > 0))
+        }
+        Command::Report { dirs } => {
+            let mut engine = Engine::open(dirs.config())?;
+            for p in engine.write_reports(None, true)? {
+                println!("{}", p.display());
+            }
+            Ok(0)
+        }
+        Command::Check { files, templates } => {
+            let catalog = Catalog::load(&templates)?;
+            let limits = Limits::default();
+            let mut any_error = false;
+            for f in files {
+                let bytes = match std::fs::read(&f) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        eprintln!("{}: 읽을 수 없습니다: {e}", f.display());
+                        any_error = true;
+                        continue;
+                    }
+                };
+                let c = check(&bytes, &catalog, &limits);
+                let verdict = if c.accepted() {
+                    "접수 가능"
+                } else {
+                    "반려"
+                };
+                println!("{}: {verdict}", f.display());
+                for finding in &c.findings {
+                    println!("  {finding}");
+                }
+                any_error |= has_errors(&c.findings) || !c.accepted();
+            }
+            Ok(u8::from(any_error))
+        }
+        Command::Watch {
+            dirs,
+            poll,
+            settle_ms,
+            rescan,
+        } => {
+            let opts = crate::watch::WatchOptions {
+                poll: poll.map(std::time::Duration::from_secs_f64),
+                settle: std::time::Duration::from_millis(settle_ms),
+                rescan: std::time::Duration::from_secs_f64(rescan.max(0.1)),
+            };
+            crate::watch::watch(dirs.config(), opts)?;
+            Ok(0)
+        }
+    }
+}

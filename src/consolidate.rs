@@ -1,0 +1,467 @@
+//! Stage 4, consolidate: the ledger's current submissions → the standard tables of one
+//! pledge (SPEC §1, §7). A pure function: the report can be rebuilt at any time.
+
+use crate::definition::{LeafKey, Pledge};
+use crate::finding::{Code, Finding, Severity};
+use crate::model::{AmountRow, IndicatorRow, RoadmapItem, Submission, TargetValue};
+use chrono::{DateTime, Local, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What happened to one received file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Accepted,
+    Rejected,
+    /// Byte-identical to a file already accepted; nothing changed.
+    Duplicate,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "접수",
+            Outcome::Rejected => "반려",
+            Outcome::Duplicate => "중복(변경 없음)",
+        }
+    }
+}
+
+/// One received file as the ledger remembers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Received {
+    /// Arrival order, from 1.
+    pub seq: u64,
+    pub received_at: DateTime<Local>,
+    /// File name as dropped (NFC).
+    pub name: String,
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub hash: String,
+    pub outcome: Outcome,
+    /// Where the file was moved, relative to the inbox (`accepted/…`, `rejected/…`).
+    pub stored_as: String,
+    pub pledge_id: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The normalised data, for accepted files.
+    pub submission: Option<Submission>,
+}
+
+impl Received {
+    pub fn leaf(&self) -> Option<&LeafKey> {
+        self.submission.as_ref().map(|s| &s.leaf)
+    }
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity() == Severity::Warning)
+            .count()
+    }
+}
+
+/// The current submission of one leaf, if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeafStatus {
+    pub key: LeafKey,
+    pub declared: Decimal,
+    pub current: Option<CurrentSubmission>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurrentSubmission {
+    pub seq: u64,
+    pub file: String,
+    pub base_date: NaiveDate,
+    pub received_at: DateTime<Local>,
+    pub warnings: usize,
+    pub department: String,
+    pub person: String,
+    /// 총계 of the leaf.
+    pub total: Decimal,
+}
+
+/// One investment table: the 계 row and one row per source, columns
+/// 총계, 기투자, term years…, 임기후.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvestmentTable {
+    pub sum: Vec<Decimal>,
+    /// In the definition's source order.
+    pub sources: Vec<(String, Vec<Decimal>)>,
+}
+
+/// The table of one program (사업별), with its sub-programs when it has them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgramTable {
+    pub name: String,
+    pub declared: Decimal,
+    pub table: InvestmentTable,
+    /// Leaves of this program that have no current submission.
+    pub missing: Vec<String>,
+    pub subprograms: Vec<SubprogramTable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubprogramTable {
+    pub name: String,
+    pub declared: Decimal,
+    pub submitted: bool,
+    pub table: InvestmentTable,
+}
+
+/// Declared against consolidated, for the pledge total and each source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeclaredCheck {
+    pub label: String,
+    pub declared: Decimal,
+    pub actual: Decimal,
+}
+
+impl DeclaredCheck {
+    pub fn diff(&self) -> Decimal {
+        self.actual - self.declared
+    }
+}
+
+/// 연차별 추진목표 for one leaf.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetRow {
+    pub leaf: LeafKey,
+    pub submitted: bool,
+    pub content: BTreeMap<i32, String>,
+    pub indicators: Vec<IndicatorRow>,
+    pub note: Option<String>,
+}
+
+impl TargetRow {
+    /// The text of one year's cell: 추진내용 and its indicators, as in the plan
+    /// (`기술이전 10건`); a target not fixed yet shows its note, never 0.
+    pub fn cell_text(&self, year: i32) -> String {
+        let mut lines = Vec::new();
+        if let Some(c) = self.content.get(&year).filter(|c| !c.is_empty()) {
+            lines.push(format!("⋅{c}"));
+        }
+        let mut pending: Option<String> = None;
+        for ind in &self.indicators {
+            match ind.values.get(&year) {
+                Some(TargetValue::Number(n)) => {
+                    lines.push(format!(" - {}: {}{}", ind.name, n.normalize(), ind.unit))
+                }
+                Some(TargetValue::Text(t)) => lines.push(format!(" - {}: {t}", ind.name)),
+                Some(TargetValue::ToBeFixed(note)) => {
+                    pending.get_or_insert_with(|| note.clone());
+                }
+                None => {}
+            }
+        }
+        if let Some(p) = pending {
+            let shown = if p.is_empty() || p == "미정" {
+                self.note
+                    .clone()
+                    .unwrap_or_else(|| "성과목표 미정".to_owned())
+            } else {
+                p
+            };
+            if !lines.iter().any(|l| l.contains(&shown)) {
+                lines.push(shown);
+            }
+        } else if self.indicators.is_empty()
+            && year == *self.content.keys().next().unwrap_or(&year)
+            && let Some(n) = &self.note
+        {
+            lines.push(n.clone());
+        }
+        lines.join("\n")
+    }
+}
+
+/// One roadmap line with the leaf it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoadmapRow {
+    pub leaf: LeafKey,
+    pub item: RoadmapItem,
+}
+
+/// A finding of a current submission, with its file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeafFinding {
+    pub leaf: Option<LeafKey>,
+    pub file: String,
+    pub finding: Finding,
+}
+
+/// One line of 제출이력.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryRow {
+    pub seq: u64,
+    pub received_at: DateTime<Local>,
+    pub name: String,
+    pub hash_prefix: String,
+    pub leaf: Option<LeafKey>,
+    pub outcome: Outcome,
+    pub codes: Vec<Code>,
+}
+
+/// Everything the report of one pledge shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PledgeReport {
+    pub pledge: Pledge,
+    /// Column headers in order: 총계, 기투자, 2022년…, 임기후.
+    pub columns: Vec<String>,
+    pub leaves: Vec<LeafStatus>,
+    pub total: InvestmentTable,
+    pub programs: Vec<ProgramTable>,
+    pub declared: Vec<DeclaredCheck>,
+    pub targets: Vec<TargetRow>,
+    pub roadmap: Vec<RoadmapRow>,
+    pub findings: Vec<LeafFinding>,
+    pub history: Vec<HistoryRow>,
+}
+
+impl PledgeReport {
+    /// Leaves without a current submission (미제출).
+    pub fn missing(&self) -> impl Iterator<Item = &LeafStatus> {
+        self.leaves.iter().filter(|l| l.current.is_none())
+    }
+}
+
+/// Picks the current submission of each leaf: latest 기준일, then latest arrival.
+pub fn current_by_leaf<'a>(
+    pledge: &Pledge,
+    records: impl IntoIterator<Item = &'a Received>,
+) -> BTreeMap<LeafKey, &'a Received> {
+    let mut best: BTreeMap<LeafKey, &Received> = BTreeMap::new();
+    for r in records {
+        let Some(sub) = r.submission.as_ref() else {
+            continue;
+        };
+        if r.outcome != Outcome::Accepted || sub.pledge_id != pledge.id {
+            continue;
+        }
+        let newer = best.get(&sub.leaf).is_none_or(|b| sub_key(r) > sub_key(b));
+        if newer {
+            best.insert(sub.leaf.clone(), r);
+        }
+    }
+    best
+}
+
+fn sub_key(r: &Received) -> (NaiveDate, u64) {
+    (
+        r.submission
+            .as_ref()
+            .map_or(NaiveDate::MIN, |s| s.base_date),
+        r.seq,
+    )
+}
+
+fn table_of(
+    pledge: &Pledge,
+    rows: &[&AmountRow],
+    by_source: &[BTreeMap<String, AmountRow>],
+) -> InvestmentTable {
+    let mut sum = AmountRow::default();
+    for r in rows {
+        sum.add(r);
+    }
+    let sources = pledge
+        .sources
+        .iter()
+        .map(|s| {
+            let mut acc = AmountRow::default();
+            for m in by_source {
+                if let Some(r) = m.get(s) {
+                    acc.add(r);
+                }
+            }
+            (s.clone(), acc.cells(pledge.term.years()))
+        })
+        .collect();
+    InvestmentTable {
+        sum: sum.cells(pledge.term.years()),
+        sources,
+    }
+}
+
+/// Builds the report of one pledge from every ledger record (in arrival order).
+/// Records of other pledges are ignored, except files no pledge could claim
+/// (unreadable, unknown 공약명), which every report lists in its history.
+pub fn consolidate(pledge: &Pledge, records: &[Received]) -> PledgeReport {
+    let current = current_by_leaf(pledge, records);
+    let subs_of = |keys: &[LeafKey]| -> Vec<&Submission> {
+        keys.iter()
+            .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
+            .collect()
+    };
+    let table_for = |subs: &[&Submission]| {
+        let sums: Vec<&AmountRow> = subs.iter().map(|s| &s.investment.sum).collect();
+        let srcs: Vec<BTreeMap<String, AmountRow>> =
+            subs.iter().map(|s| s.investment.sources.clone()).collect();
+        table_of(pledge, &sums, &srcs)
+    };
+
+    let leaves: Vec<LeafStatus> = pledge
+        .leaves()
+        .iter()
+        .map(|l| {
+            let key = l.key();
+            let cur = current.get(&key).and_then(|r| {
+                let s = r.submission.as_ref()?;
+                Some(CurrentSubmission {
+                    seq: r.seq,
+                    file: r.name.clone(),
+                    base_date: s.base_date,
+                    received_at: r.received_at,
+                    warnings: r.warnings(),
+                    department: s.info.department.clone(),
+                    person: s.info.person.clone(),
+                    total: s.investment.sum.total,
+                })
+            });
+            LeafStatus {
+                key,
+                declared: l.def().budget,
+                current: cur,
+            }
+        })
+        .collect();
+
+    let all_keys: Vec<LeafKey> = leaves.iter().map(|l| l.key.clone()).collect();
+    let total = table_for(&subs_of(&all_keys));
+
+    let programs = pledge
+        .programs
+        .iter()
+        .map(|p| {
+            let keys: Vec<LeafKey> = all_keys
+                .iter()
+                .filter(|k| k.program == p.name)
+                .cloned()
+                .collect();
+            let missing = keys
+                .iter()
+                .filter(|k| !current.contains_key(*k))
+                .map(LeafKey::label)
+                .collect();
+            let subprograms = p
+                .subprograms
+                .iter()
+                .map(|s| {
+                    let key = LeafKey {
+                        program: p.name.clone(),
+                        subprogram: Some(s.name.clone()),
+                    };
+                    SubprogramTable {
+                        name: s.name.clone(),
+                        declared: s.budget,
+                        submitted: current.contains_key(&key),
+                        table: table_for(&subs_of(std::slice::from_ref(&key))),
+                    }
+                })
+                .collect();
+            ProgramTable {
+                name: p.name.clone(),
+                declared: p.budget,
+                table: table_for(&subs_of(&keys)),
+                missing,
+                subprograms,
+            }
+        })
+        .collect();
+
+    let mut declared = vec![DeclaredCheck {
+        label: "계".to_owned(),
+        declared: pledge.declared.total,
+        actual: total.sum[0],
+    }];
+    for (name, cells) in &total.sources {
+        if let Some(d) = pledge.declared_for(name) {
+            declared.push(DeclaredCheck {
+                label: name.clone(),
+                declared: d,
+                actual: cells[0],
+            });
+        }
+    }
+
+    let targets = all_keys
+        .iter()
+        .map(
+            |k| match current.get(k).and_then(|r| r.submission.as_ref()) {
+                Some(s) => TargetRow {
+                    leaf: k.clone(),
+                    submitted: true,
+                    content: s.targets.content.clone(),
+                    indicators: s.targets.indicators.clone(),
+                    note: s.targets.note.clone(),
+                },
+                None => TargetRow {
+                    leaf: k.clone(),
+                    submitted: false,
+                    content: BTreeMap::new(),
+                    indicators: Vec::new(),
+                    note: None,
+                },
+            },
+        )
+        .collect();
+
+    let roadmap = all_keys
+        .iter()
+        .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
+        .flat_map(|s| {
+            s.roadmap.iter().map(|item| RoadmapRow {
+                leaf: s.leaf.clone(),
+                item: item.clone(),
+            })
+        })
+        .collect();
+
+    let findings = all_keys
+        .iter()
+        .filter_map(|k| current.get(k))
+        .flat_map(|r| {
+            r.findings.iter().map(|f| LeafFinding {
+                leaf: r.leaf().cloned(),
+                file: r.name.clone(),
+                finding: f.clone(),
+            })
+        })
+        .collect();
+
+    let history = records
+        .iter()
+        .filter(|r| r.pledge_id.as_deref().is_none_or(|id| id == pledge.id))
+        .map(|r| HistoryRow {
+            seq: r.seq,
+            received_at: r.received_at,
+            name: r.name.clone(),
+            hash_prefix: r.hash.chars().take(12).collect(),
+            leaf: r.leaf().cloned(),
+            outcome: r.outcome,
+            codes: {
+                let mut c: Vec<Code> = r.findings.iter().map(|f| f.code).collect();
+                c.dedup();
+                c
+            },
+        })
+        .collect();
+
+    let mut columns = vec!["총계".to_owned(), pledge.before_label.clone()];
+    columns.extend(pledge.term.years().map(|y| format!("{y}년")));
+    columns.push(pledge.after_label.clone());
+
+    PledgeReport {
+        pledge: pledge.clone(),
+        columns,
+        leaves,
+        total,
+        programs,
+        declared,
+        targets,
+        roadmap,
+        findings,
+        history,
+    }
+}

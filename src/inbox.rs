@@ -1,0 +1,254 @@
+//! The drop folder: which entries are submissions, where they go, and the notes left
+//! beside rejected files (SPEC §6). File-system edge code only; no decisions about
+//! content are made here.
+
+use crate::consolidate::Outcome;
+use crate::finding::{Finding, Severity};
+use crate::normalize::nfc;
+use anyhow::{Context, Result};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+pub const ACCEPTED_DIR: &str = "accepted";
+pub const REJECTED_DIR: &str = "rejected";
+/// Our own state inside the inbox (ledger, lock): hidden, so never taken as input.
+pub const STATE_DIR: &str = ".gongyak";
+
+/// Office lock and temp files, hidden files: never submissions, never moved.
+pub fn is_ignored_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with("~$")
+        || name.starts_with('.')
+        || name.starts_with('~')
+        || lower.ends_with(".tmp")
+        || lower.ends_with(".temp")
+        || lower.ends_with(".crdownload")
+        || lower.ends_with(".part")
+        || lower.ends_with('#')
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
+}
+
+#[cfg(windows)]
+fn is_hidden(meta: &std::fs::Metadata) -> bool {
+    use std::os::windows::fs::MetadataExt;
+    const HIDDEN: u32 = 0x2;
+    const SYSTEM: u32 = 0x4;
+    meta.file_attributes() & (HIDDEN | SYSTEM) != 0
+}
+
+#[cfg(not(windows))]
+fn is_hidden(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// What a top-level inbox entry is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file to process.
+    Candidate(PathBuf),
+    /// A lock/temp/hidden file or a folder: left alone silently.
+    Ignored,
+    /// A symbolic link or special file: never followed or read, left in place.
+    Refused(PathBuf, &'static str),
+}
+
+/// Classifies one directory entry without following links.
+pub fn classify(path: &Path) -> Entry {
+    let Some(name) = path.file_name().map(OsStr::to_string_lossy) else {
+        return Entry::Ignored;
+    };
+    if is_ignored_name(&name) {
+        return Entry::Ignored;
+    }
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Entry::Ignored; // vanished meanwhile
+    };
+    let ft = meta.file_type();
+    if ft.is_dir() || is_hidden(&meta) {
+        Entry::Ignored
+    } else if ft.is_symlink() {
+        Entry::Refused(path.to_owned(), "symbolic link")
+    } else if !ft.is_file() {
+        Entry::Refused(path.to_owned(), "not a regular file")
+    } else {
+        Entry::Candidate(path.to_owned())
+    }
+}
+
+/// Lists the inbox's top level in name order.
+///
+/// # Errors
+/// The inbox cannot be listed.
+pub fn scan(inbox: &Path) -> Result<Vec<Entry>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(inbox)
+        .with_context(|| format!("cannot list the inbox {}", inbox.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    Ok(paths.iter().map(|p| classify(p)).collect())
+}
+
+/// The folder (relative to the inbox) an outcome's files go to.
+pub fn outcome_dir(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Accepted | Outcome::Duplicate => ACCEPTED_DIR,
+        Outcome::Rejected => REJECTED_DIR,
+    }
+}
+
+/// A name in `dir` that overwrites nothing: `a.xlsx`, `a (2).xlsx`, … also keeping the
+/// `<stem>.오류.txt` / `<stem>.검토.xlsx` companions free. `taken` lists names already
+/// promised in this batch.
+pub fn free_name(dir: &Path, name: &str, taken: &[String]) -> String {
+    let (stem, ext) = split_name(name);
+    for n in 1.. {
+        let candidate_stem = if n == 1 {
+            stem.to_owned()
+        } else {
+            format!("{stem} ({n})")
+        };
+        let candidate = format!("{candidate_stem}{ext}");
+        let clash = taken.contains(&candidate)
+            || dir.join(&candidate).exists()
+            || dir.join(error_note_name(&candidate)).exists()
+            || dir.join(review_name(&candidate)).exists();
+        if !clash {
+            return candidate;
+        }
+    }
+    unreachable!("an unbounded counter always finds a free name")
+}
+
+fn split_name(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    }
+}
+
+/// `<stem>.오류.txt` for a stored file name.
+pub fn error_note_name(stored: &str) -> String {
+    format!("{}.오류.txt", split_name(stored).0)
+}
+
+/// `<stem>.검토.xlsx` for a stored file name.
+pub fn review_name(stored: &str) -> String {
+    format!("{}.검토.xlsx", split_name(stored).0)
+}
+
+/// The NFC name of a path's file name (a Mac sends NFD).
+pub fn display_name(path: &Path) -> String {
+    nfc(&path
+        .file_name()
+        .map(OsStr::to_string_lossy)
+        .unwrap_or_default())
+}
+
+/// The text of `<name>.오류.txt`: every finding, in plain Korean, with CRLF line ends
+/// and a BOM so Windows Notepad shows it correctly.
+pub fn error_note(name: &str, received: &str, findings: &[Finding]) -> Vec<u8> {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Warning)
+        .count();
+    let mut lines = vec![
+        "공약 추진계획 제출 검토 결과: 반려".to_owned(),
+        String::new(),
+        format!("파일: {name}"),
+        format!("받은 시각: {received}"),
+        format!("오류 {errors}건, 경고 {warnings}건"),
+        String::new(),
+        "아래 오류를 고친 뒤 파일을 다시 제출 폴더에 넣어 주세요. 자동으로 다시 검토합니다."
+            .to_owned(),
+        String::new(),
+    ];
+    for (i, f) in findings.iter().enumerate() {
+        lines.push(format!(
+            "{}. [{}] {}  위치: {}",
+            i + 1,
+            f.severity().label(),
+            f.code,
+            f.place_text()
+        ));
+        lines.push(format!("   {}", f.message));
+    }
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    out.extend(lines.join("\r\n").into_bytes());
+    out.extend(b"\r\n");
+    out
+}
+
+/// Writes a file so a reader never sees half of it: temp file in the same folder,
+/// synced, then renamed over the target.
+///
+/// # Errors
+/// The folder is not writable or the disk is full; the previous file stays intact.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gongyak-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_and_temp_files_are_ignored() {
+        for n in [
+            "~$제출.xlsx",
+            ".~lock.제출.xlsx#",
+            "제출.tmp",
+            ".hidden.xlsx",
+            "~WRL0001.tmp",
+            "Thumbs.db",
+        ] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("제출.xlsx"));
+    }
+
+    #[test]
+    fn free_names_never_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.xlsx"), b"x").unwrap();
+        assert_eq!(free_name(dir.path(), "a.xlsx", &[]), "a (2).xlsx");
+        std::fs::write(dir.path().join("b.오류.txt"), b"x").unwrap();
+        assert_eq!(free_name(dir.path(), "b.xls", &[]), "b (2).xls");
+        assert_eq!(
+            free_name(dir.path(), "c.xlsx", &["c.xlsx".into()]),
+            "c (2).xlsx"
+        );
+    }
+
+    #[test]
+    fn error_note_has_bom_and_cells() {
+        let f = Finding::at(
+            crate::finding::Code::RowSum,
+            "투자계획",
+            crate::finding::CellRef::new(5, 1),
+            "합계가 다릅니다",
+        );
+        let note = error_note("a.xlsx", "2026-11-24 10:00", &[f]);
+        assert!(note.starts_with(&[0xEF, 0xBB, 0xBF]));
+        let text = String::from_utf8(note[3..].to_vec()).unwrap();
+        assert!(text.contains("투자계획!B6"));
+        assert!(text.contains("\r\n"));
+    }
+}
