@@ -1,0 +1,467 @@
+//! Shared helpers for the integration tests: a scratch folder per test, the real
+//! binary, workbooks written on the fly, and reading reports back cell by cell.
+
+#![allow(dead_code)]
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use rust_xlsxwriter::{Format, Formula, Workbook};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const ANSAN_TITLE: &str = "안산 강소연구개발특구 및 안산사이언스밸리 첨단산업 거점 육성";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn repo_templates() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")
+}
+
+/// A scratch working folder with `inbox/`, `outbox/` and the shipped definitions.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
+        std::fs::create_dir_all(dir.path().join("outbox")).unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::copy(
+            repo_templates().join("ansan-innopolis.toml"),
+            dir.path().join("templates/ansan-innopolis.toml"),
+        )
+        .unwrap();
+        Self { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn inbox(&self) -> PathBuf {
+        self.path().join("inbox")
+    }
+    pub fn outbox(&self) -> PathBuf {
+        self.path().join("outbox")
+    }
+    pub fn templates(&self) -> PathBuf {
+        self.path().join("templates")
+    }
+
+    /// Copies a fixture (path relative to tests/fixtures) into the inbox.
+    pub fn drop_fixture(&self, rel: &str) -> PathBuf {
+        let src = fixtures().join(rel);
+        let dest = self.inbox().join(src.file_name().unwrap());
+        std::fs::copy(&src, &dest).unwrap();
+        dest
+    }
+
+    pub fn drop_bytes(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let dest = self.inbox().join(name);
+        std::fs::write(&dest, bytes).unwrap();
+        dest
+    }
+
+    pub fn drop_seed(&self) {
+        for f in seed_files() {
+            self.drop_fixture(&format!("seed/{f}"));
+        }
+    }
+
+    /// Runs the real binary in this folder.
+    pub fn gongyak(&self, args: &[&str]) -> Output {
+        gongyak_cmd()
+            .current_dir(self.path())
+            .args(args)
+            .env("RUST_LOG", "info")
+            .output()
+            .expect("run gongyak")
+    }
+
+    pub fn report(&self) -> PathBuf {
+        self.outbox().join("ansan-innopolis_공약추진현황.xlsx")
+    }
+
+    pub fn files_in(&self, sub: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.inbox().join(sub))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+pub fn gongyak_cmd() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("gongyak"))
+}
+
+pub fn seed_files() -> [&'static str; 4] {
+    [
+        "innopolis_투자계획_제출.xlsx",
+        "ivdx_투자계획_제출.xlsx",
+        "smart-center_투자계획_제출.xlsx",
+        "smart-factory_투자계획_제출.xlsx",
+    ]
+}
+
+/// A cell's display text as a manager would read it (numbers without `.0`).
+pub fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A sheet as rows of display texts, plus its merged ranges.
+pub struct SheetGrid {
+    pub rows: Vec<Vec<String>>,
+    pub merges: Vec<calamine::Dimensions>,
+}
+
+impl SheetGrid {
+    pub fn get(&self, r: usize, c: usize) -> &str {
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .map_or("", String::as_str)
+    }
+    /// Position of the first cell whose text equals `text`.
+    pub fn find(&self, text: &str) -> Option<(usize, usize)> {
+        for (r, row) in self.rows.iter().enumerate() {
+            if let Some(c) = row.iter().position(|t| t == text) {
+                return Some((r, c));
+            }
+        }
+        None
+    }
+    pub fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                if t == text {
+                    out.push((r, c));
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn read_sheet(path: &Path, sheet: &str) -> SheetGrid {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let range = wb
+        .worksheet_range(sheet)
+        .unwrap_or_else(|e| panic!("{sheet}: {e}"));
+    let merges = wb.merge_cells_by_sheet_name(sheet).unwrap_or_default();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut rows = vec![Vec::new(); r0 as usize];
+    for row in range.rows() {
+        let mut v = vec![String::new(); c0 as usize];
+        v.extend(row.iter().map(cell_text));
+        rows.push(v);
+    }
+    SheetGrid { rows, merges }
+}
+
+pub fn sheet_names(path: &Path) -> Vec<String> {
+    let wb: Xlsx<_> = open_workbook(path).unwrap();
+    wb.sheet_names()
+}
+
+/// Reads an investment table whose `구분` header is at `(r, c)`: the rows below it as
+/// `[label, 총계, 기투자, years…, 임기후]`, the label being the source name (or 계).
+pub fn investment_table_at(g: &SheetGrid, r: usize, c: usize, width: usize) -> Vec<Vec<String>> {
+    let mut out = vec![{
+        let mut h = vec!["구분".to_owned()];
+        // header texts of the amount columns
+        let mut col = c + 1;
+        while h.len() < width {
+            let t = g.get(r, col);
+            if !t.is_empty() && t != "구분" {
+                h.push(t.to_owned());
+            }
+            col += 1;
+        }
+        h
+    }];
+    for row in r + 1..r + 6 {
+        let label = if !g.get(row, c + 1).is_empty() {
+            g.get(row, c + 1)
+        } else {
+            g.get(row, c)
+        };
+        let first_amount = out[0].len();
+        let mut line = vec![label.to_owned()];
+        let mut col = c + 2;
+        while line.len() < first_amount {
+            line.push(g.get(row, col).to_owned());
+            col += 1;
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// The expected pledge table from the fixture CSV.
+pub fn expected_pledge_table() -> Vec<Vec<String>> {
+    std::fs::read_to_string(fixtures().join("expected_pledge_table.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(|s| s.trim().to_owned()).collect())
+        .collect()
+}
+
+/// Reads the report's pledge table (the first table on 연차별 투자계획).
+pub fn report_pledge_table(report: &Path) -> Vec<Vec<String>> {
+    let g = read_sheet(report, "연차별 투자계획");
+    let (r, c) = g.find("구분").expect("구분 header");
+    investment_table_at(&g, r, c, 9)
+}
+
+/// One cell to write into a generated workbook.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Num(f64),
+    Formula(String),
+    Date(chrono::NaiveDate),
+}
+
+pub fn t(s: &str) -> Cell {
+    Cell::Text(s.to_owned())
+}
+
+/// A workbook under construction: sheets of cells at (row, col), zero-based.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    pub sheets: Vec<(String, BTreeMap<(u32, u16), Cell>)>,
+}
+
+impl Book {
+    pub fn sheet(&mut self, name: &str) -> &mut BTreeMap<(u32, u16), Cell> {
+        if let Some(i) = self.sheets.iter().position(|(n, _)| n == name) {
+            return &mut self.sheets[i].1;
+        }
+        self.sheets.push((name.to_owned(), BTreeMap::new()));
+        &mut self.sheets.last_mut().unwrap().1
+    }
+
+    /// Sets a cell by A1 reference (`투자계획`, `D7`).
+    pub fn set(&mut self, sheet: &str, a1: &str, cell: Cell) -> &mut Self {
+        let (r, c) = a1_to_rc(a1);
+        self.sheet(sheet).insert((r, c), cell);
+        self
+    }
+
+    pub fn remove(&mut self, sheet: &str, a1: &str) -> &mut Self {
+        let (r, c) = a1_to_rc(a1);
+        self.sheet(sheet).remove(&(r, c));
+        self
+    }
+
+    pub fn rename_sheet(&mut self, from: &str, to: &str) -> &mut Self {
+        for s in &mut self.sheets {
+            if s.0 == from {
+                s.0 = to.to_owned();
+            }
+        }
+        self
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for (name, cells) in &self.sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(name).unwrap();
+            for (&(r, c), v) in cells {
+                match v {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s).unwrap();
+                    }
+                    Cell::Num(n) => {
+                        ws.write_number(r, c, *n).unwrap();
+                    }
+                    Cell::Formula(f) => {
+                        ws.write_formula(r, c, Formula::new(f)).unwrap();
+                    }
+                    Cell::Date(d) => {
+                        let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            chrono::Datelike::year(d) as u16,
+                            chrono::Datelike::month(d) as u8,
+                            chrono::Datelike::day(d) as u8,
+                        )
+                        .unwrap();
+                        ws.write_datetime_with_format(r, c, &dt, &date).unwrap();
+                    }
+                }
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+}
+
+pub fn a1_to_rc(a1: &str) -> (u32, u16) {
+    let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let digits: String = a1.chars().skip_while(|c| c.is_ascii_alphabetic()).collect();
+    let mut col: u32 = 0;
+    for ch in letters.chars() {
+        col = col * 26 + (ch.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
+    }
+    (digits.parse::<u32>().unwrap() - 1, (col - 1) as u16)
+}
+
+/// Amounts of one leaf: per source, `[기투자, y1..y5, 임기후]`.
+pub type Amounts = [(&'static str, [f64; 7]); 4];
+
+/// The innopolis seed leaf's amounts.
+pub const INNOPOLIS: Amounts = [
+    (
+        "국비",
+        [4860.0, 3000.0, 3000.0, 3000.0, 1000.0, 1000.0, 0.0],
+    ),
+    ("도비", [400.0, 300.0, 300.0, 300.0, 110.0, 0.0, 0.0]),
+    ("시비", [1000.0, 600.0, 600.0, 600.0, 290.0, 200.0, 0.0]),
+    ("기타", [0.0; 7]),
+];
+
+/// A valid submission in the seed layout, with literal (not formula) totals, for one
+/// leaf of the Ansan pledge. Tests then break one thing at a time.
+pub fn submission(program: &str, sub: Option<&str>, amounts: &Amounts) -> Book {
+    let mut b = Book::default();
+    let info = "제출정보";
+    b.set(info, "A1", t("공약 추진계획 제출서"));
+    for (i, (label, value)) in [
+        ("공약명", ANSAN_TITLE),
+        ("사업명", program),
+        ("세부사업", sub.unwrap_or("")),
+        ("제출부서", "산업진흥과"),
+        ("담당자", "홍길동"),
+        ("연락처", "031-481-0000"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let row = 3 + i;
+        b.set(info, &format!("A{row}"), t(label));
+        if !value.is_empty() {
+            b.set(info, &format!("B{row}"), t(value));
+        }
+    }
+    b.set(info, "A9", t("기준일"));
+    b.set(
+        info,
+        "B9",
+        Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
+    );
+
+    let inv = "투자계획";
+    b.set(inv, "A1", t("연차별 투자계획"));
+    b.set(inv, "I2", t("(단위 : 백만원)"));
+    for (i, h) in [
+        "구분",
+        "총계",
+        "기투자",
+        "2022년",
+        "2023년",
+        "2024년",
+        "2025년",
+        "2026년",
+        "임기후",
+    ]
+    .iter()
+    .enumerate()
+    {
+        b.sheet(inv).insert((2, i as u16), t(h));
+    }
+    b.sheet(inv).insert((3, 0), t("계"));
+    let mut col_sums = [0.0f64; 8];
+    for (k, (src, vals)) in amounts.iter().enumerate() {
+        let r = 4 + k as u32;
+        b.sheet(inv).insert((r, 0), t(src));
+        let total: f64 = vals.iter().sum();
+        b.sheet(inv).insert((r, 1), Cell::Num(total));
+        col_sums[0] += total;
+        for (j, v) in vals.iter().enumerate() {
+            b.sheet(inv).insert((r, 2 + j as u16), Cell::Num(*v));
+            col_sums[1 + j] += v;
+        }
+    }
+    for (j, v) in col_sums.iter().enumerate() {
+        b.sheet(inv).insert((3, 1 + j as u16), Cell::Num(*v));
+    }
+
+    let tg = "추진목표";
+    for (i, h) in [
+        "구분", "단위", "2022년", "2023년", "2024년", "2025년", "2026년",
+    ]
+    .iter()
+    .enumerate()
+    {
+        b.sheet(tg).insert((2, i as u16), t(h));
+    }
+    b.set(tg, "A4", t("추진내용"));
+    for c in 2..7u16 {
+        b.sheet(tg)
+            .insert((3, c), t(&format!("사업 추진 {}차년", c - 1)));
+    }
+    let indicators: &[(&str, &str)] = match program {
+        "안산 강소연구개발특구 운영" => &[
+            ("기술이전", "건"),
+            ("연구소기업 설립", "개소"),
+            ("신규창업", "개소"),
+        ],
+        "안산시 스마트공장 보급·확산 지원사업" => &[
+            ("기초지원", "개사"),
+            ("고도화지원", "개사"),
+            ("선도형 디지털 클러스터", "컨소시엄"),
+        ],
+        _ => &[],
+    };
+    for (k, (name, unit)) in indicators.iter().enumerate() {
+        let r = 4 + k as u32;
+        b.sheet(tg).insert((r, 0), t(name));
+        b.sheet(tg).insert((r, 1), t(unit));
+        b.sheet(tg).insert((r, 2), Cell::Num(5.0));
+        for c in 3..7u16 {
+            b.sheet(tg).insert((r, c), t("미정"));
+        }
+    }
+
+    let rm = "추진일정";
+    b.set(rm, "A1", t("세부내용"));
+    b.set(rm, "B1", t("시작"));
+    b.set(rm, "C1", t("종료"));
+    b.set(rm, "A2", t("사업추진"));
+    b.set(rm, "B2", t("2022-Q1"));
+    b.set(rm, "C2", t("2026-Q4"));
+    b
+}
+
+/// The innopolis leaf, valid, as a generated workbook.
+pub fn innopolis() -> Book {
+    submission("안산 강소연구개발특구 운영", None, &INNOPOLIS)
+}
+
+/// Runs `gongyak check` on bytes and returns (exit code, stdout).
+pub fn check_bytes(sb: &Sandbox, name: &str, bytes: &[u8]) -> (i32, String) {
+    let path = sb.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = sb.gongyak(&["check", path.to_str().unwrap()]);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}

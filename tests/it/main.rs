@@ -1,0 +1,6 @@
+//! One integration-test binary (faster builds); each module drives the real binary or
+//! the library on real workbooks in a scratch folder.
+
+mod common;
+mod pipeline;
+mod tolerances;
