@@ -605,6 +605,15 @@ fn read_amount(
                 return None;
             }
         },
+        Some(CellValue::Text(t)) if is_error_literal(t) => {
+            findings.push(Finding::at(
+                Code::Formula,
+                name,
+                cell,
+                format!("수식 오류 값({})이 들어 있습니다. 수식이 가리키는 셀을 고치거나 숫자를 직접 입력하세요.", t.trim()),
+            ));
+            return None;
+        }
         Some(CellValue::Text(t)) => match parse_amount_text(t) {
             Ok(d) => d,
             Err(_) => {
@@ -687,6 +696,23 @@ fn read_amount(
         ));
     }
     Some(DraftAmount { raw, value, cell })
+}
+
+/// Excel's error values, which some tools store as plain text.
+fn is_error_literal(t: &str) -> bool {
+    matches!(
+        t.trim(),
+        "#REF!"
+            | "#DIV/0!"
+            | "#N/A"
+            | "#VALUE!"
+            | "#NAME?"
+            | "#NUM!"
+            | "#NULL!"
+            | "#DATA!"
+            | "#SPILL!"
+            | "#CALC!"
+    )
 }
 
 /// `#,##0` style with the decimals kept: 1,234.5

@@ -247,6 +247,11 @@ pub fn t(s: &str) -> Cell {
 #[derive(Debug, Clone, Default)]
 pub struct Book {
     pub sheets: Vec<(String, BTreeMap<(u32, u16), Cell>)>,
+    /// Merged ranges per sheet: (sheet, first A1, last A1); the first cell's value is
+    /// written into the merge.
+    pub merges: Vec<(String, String, String)>,
+    /// Hidden rows per sheet (zero-based).
+    pub hidden_rows: Vec<(String, u32)>,
 }
 
 impl Book {
@@ -280,13 +285,56 @@ impl Book {
         self
     }
 
+    pub fn merge(&mut self, sheet: &str, first: &str, last: &str) -> &mut Self {
+        self.merges
+            .push((sheet.to_owned(), first.to_owned(), last.to_owned()));
+        self
+    }
+
+    pub fn hide_row(&mut self, sheet: &str, row: u32) -> &mut Self {
+        self.hidden_rows.push((sheet.to_owned(), row));
+        self
+    }
+
+    /// Moves every cell of a sheet down and right (a table "starting anywhere").
+    pub fn shift(&mut self, sheet: &str, rows: u32, cols: u16) -> &mut Self {
+        let cells = std::mem::take(self.sheet(sheet));
+        *self.sheet(sheet) = cells
+            .into_iter()
+            .map(|((r, c), v)| ((r + rows, c + cols), v))
+            .collect();
+        self
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut wb = Workbook::new();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         for (name, cells) in &self.sheets {
             let ws = wb.add_worksheet();
             ws.set_name(name).unwrap();
+            let mut merged_first = std::collections::HashSet::new();
+            for (s, first, last) in &self.merges {
+                if s == name {
+                    let (r1, c1) = a1_to_rc(first);
+                    let (r2, c2) = a1_to_rc(last);
+                    let text = match cells.get(&(r1, c1)) {
+                        Some(Cell::Text(t)) => t.clone(),
+                        _ => String::new(),
+                    };
+                    ws.merge_range(r1, c1, r2, c2, &text, &Format::new())
+                        .unwrap();
+                    merged_first.insert((r1, c1));
+                }
+            }
+            for (s, r) in &self.hidden_rows {
+                if s == name {
+                    ws.set_row_hidden(*r).unwrap();
+                }
+            }
             for (&(r, c), v) in cells {
+                if merged_first.contains(&(r, c)) {
+                    continue;
+                }
                 match v {
                     Cell::Text(s) => {
                         ws.write_string(r, c, s).unwrap();
@@ -464,4 +512,48 @@ pub fn check_bytes(sb: &Sandbox, name: &str, bytes: &[u8]) -> (i32, String) {
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
+}
+
+/// Replaces text inside one part of an xlsx package (to produce what other tools
+/// write, e.g. a real `t="e"` error cell).
+pub fn patch_xlsx(bytes: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part {
+            let text = String::from_utf8(data).unwrap();
+            assert!(text.contains(from), "{part} has no {from:?}");
+            data = text.replacen(from, to, 1).into_bytes();
+            found = true;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(found, "no part {part}");
+    out.finish().unwrap().into_inner()
+}
+
+/// The Ansan catalog shipped in templates/.
+pub fn catalog() -> gongyak::definition::Catalog {
+    gongyak::definition::Catalog::load(&repo_templates()).unwrap()
+}
+
+/// Checks a generated workbook in-process.
+pub fn check_book(b: &Book) -> gongyak::check::Checked {
+    gongyak::check::check(&b.to_bytes(), &catalog(), &Default::default())
+}
+
+/// `(code, place)` of every finding, for compact assertions.
+pub fn codes(c: &gongyak::check::Checked) -> Vec<(String, String)> {
+    c.findings
+        .iter()
+        .map(|f| (f.code.as_str().to_owned(), f.place_text()))
+        .collect()
 }
