@@ -195,7 +195,7 @@ impl Engine {
             match e {
                 Entry::Candidate(p) => out.push(p),
                 Entry::Refused(p, why) => {
-                    tracing::warn!(file = %inbox::display_name(&p), reason = why, "left in inbox, not read");
+                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(&p)), reason = why, "left in inbox, not read");
                 }
                 Entry::Ignored => {}
             }
@@ -242,7 +242,7 @@ impl Engine {
                         bytes,
                     }),
                     Err(e) => {
-                        tracing::warn!(file = %inbox::display_name(path), error = %e, "cannot read, will retry");
+                        tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
                         None
                     }
                 }
@@ -298,7 +298,7 @@ impl Engine {
             let record = match plan {
                 Plan::Finish(idx) => {
                     let r = self.ledger.records()[idx].clone();
-                    tracing::info!(file = %f.name, outcome = ?r.outcome, "finishing move recorded before a restart");
+                    tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, "finishing move recorded before a restart");
                     summary.files.push(FileResult {
                         name: f.name.clone(),
                         outcome: r.outcome,
@@ -398,7 +398,7 @@ impl Engine {
 
         for (path, record) in &moves {
             if let Err(e) = self.settle_file(path, record) {
-                tracing::error!(file = %record.name, error = %format!("{e:#}"), "cannot move; will finish on the next pass");
+                tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
             } else {
                 log_outcome(record);
             }
@@ -430,11 +430,13 @@ impl Engine {
                         }
                         Ok(None) => {}
                         Err(e) => {
-                            tracing::warn!(file = %record.name, error = %format!("{e:#}"), "no review copy")
+                            tracing::warn!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "no review copy")
                         }
                     }
                 }
-                Err(e) => tracing::warn!(file = %record.name, error = %e, "no review copy"),
+                Err(e) => {
+                    tracing::warn!(file = %inbox::log_name(&record.name), error = %e, "no review copy")
+                }
             }
         }
         if dest.exists() {
@@ -529,13 +531,13 @@ fn log_outcome(r: &Received) {
         .unwrap_or_default();
     match r.outcome {
         Outcome::Accepted => {
-            tracing::info!(file = %r.name, seq = r.seq, leaf = %leaf, codes = %codes.join(","), to = %r.stored_as, "accepted")
+            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, leaf = %leaf, codes = %codes.join(","), to = %r.stored_as, "accepted")
         }
         Outcome::Rejected => {
-            tracing::warn!(file = %r.name, seq = r.seq, codes = %codes.join(","), to = %r.stored_as, "rejected")
+            tracing::warn!(file = %inbox::log_name(&r.name), seq = r.seq, codes = %codes.join(","), to = %r.stored_as, "rejected")
         }
         Outcome::Duplicate => {
-            tracing::info!(file = %r.name, seq = r.seq, to = %r.stored_as, "duplicate")
+            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, to = %r.stored_as, "duplicate")
         }
     }
 }

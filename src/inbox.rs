@@ -102,6 +102,11 @@ pub fn outcome_dir(outcome: Outcome) -> &'static str {
 /// promised in this batch.
 pub fn free_name(dir: &Path, name: &str, taken: &[String]) -> String {
     let (stem, ext) = split_name(name);
+    // Room for " (n)" and the longest companion suffix within the 255-byte limit most
+    // file systems put on a name.
+    let ext = truncate_bytes(ext, 40);
+    let budget = MAX_NAME_BYTES - ext.len().max(".검토.xlsx".len()) - " (99999)".len();
+    let stem = truncate_bytes(stem, budget);
     for n in 1.. {
         let candidate_stem = if n == 1 {
             stem.to_owned()
@@ -118,6 +123,35 @@ pub fn free_name(dir: &Path, name: &str, taken: &[String]) -> String {
         }
     }
     unreachable!("an unbounded counter always finds a free name")
+}
+
+/// The usual limit on one file name's length in bytes (ext4, NTFS in UTF-16 is 255
+/// units, which UTF-8 Korean never exceeds at 255 bytes).
+const MAX_NAME_BYTES: usize = 255;
+
+/// The longest prefix of `s` within `max` bytes, cut at a character boundary.
+fn truncate_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A file name made safe for a one-line log: control characters escaped.
+pub fn log_name(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 fn split_name(name: &str) -> (&str, &str) {
@@ -235,6 +269,25 @@ mod tests {
             free_name(dir.path(), "c.xlsx", &["c.xlsx".into()]),
             "c (2).xlsx"
         );
+    }
+
+    #[test]
+    fn very_long_names_are_shortened_to_fit_with_their_companions() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("{}.xlsx", "가".repeat(120)); // 365 bytes
+        let first = free_name(dir.path(), &long, &[]);
+        assert!(first.len() <= 255 && first.ends_with(".xlsx"));
+        std::fs::write(dir.path().join(&first), b"x").unwrap();
+        let second = free_name(dir.path(), &long, &[]);
+        assert_ne!(first, second);
+        assert!(review_name(&second).len() <= 255, "{}", second.len());
+        std::fs::write(dir.path().join(review_name(&second)), b"x").unwrap();
+    }
+
+    #[test]
+    fn log_names_escape_control_characters() {
+        assert_eq!(log_name("a\nb.xlsx"), "a\\nb.xlsx");
+        assert_eq!(log_name("가.xlsx"), "가.xlsx");
     }
 
     #[test]

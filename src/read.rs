@@ -105,7 +105,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_file_bytes: 20 * 1024 * 1024,
-            max_unzipped_bytes: 200 * 1024 * 1024,
+            max_unzipped_bytes: 64 * 1024 * 1024,
             max_cells: 500_000,
         }
     }

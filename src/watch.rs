@@ -290,7 +290,7 @@ fn refresh(engine: &Engine, pending: &mut HashMap<PathBuf, Pending>, now: Instan
                 p.retry_after = None;
             }
             None => {
-                tracing::info!(file = %inbox::display_name(&path), size, "received");
+                tracing::info!(file = %inbox::log_name(&inbox::display_name(&path)), size, "received");
                 pending.insert(
                     path,
                     Pending {
