@@ -531,13 +531,13 @@ fn log_outcome(r: &Received) {
         .unwrap_or_default();
     match r.outcome {
         Outcome::Accepted => {
-            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, leaf = %leaf, codes = %codes.join(","), to = %r.stored_as, "accepted")
+            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, leaf = %leaf, codes = %codes.join(","), to = %inbox::log_name(&r.stored_as), "accepted")
         }
         Outcome::Rejected => {
-            tracing::warn!(file = %inbox::log_name(&r.name), seq = r.seq, codes = %codes.join(","), to = %r.stored_as, "rejected")
+            tracing::warn!(file = %inbox::log_name(&r.name), seq = r.seq, codes = %codes.join(","), to = %inbox::log_name(&r.stored_as), "rejected")
         }
         Outcome::Duplicate => {
-            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, to = %r.stored_as, "duplicate")
+            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, to = %inbox::log_name(&r.stored_as), "duplicate")
         }
     }
 }

@@ -432,3 +432,70 @@ mod tests {
         assert!(!is_to_be_fixed("10건"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn grouped(n: u64) -> String {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, ch) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out
+    }
+
+    fn full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c),
+                ',' => '，',
+                _ => c,
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn amount_text_never_panics(s in "\\PC{0,40}") {
+            let _ = parse_amount_text(&s);
+            let _ = parse_date_text(&s);
+            let _ = parse_quarter(&s);
+            let _ = parse_unit_note(&s);
+            let _ = label_key(&s);
+        }
+
+        #[test]
+        fn every_written_form_of_a_number_reads_back_exactly(n in 0u64..1_000_000_000_000, frac in 0u32..100) {
+            let whole = Decimal::from(n);
+            let with_frac = whole + Decimal::new(i64::from(frac), 2);
+            prop_assert_eq!(parse_amount_text(&n.to_string()), Ok(whole));
+            prop_assert_eq!(parse_amount_text(&grouped(n)), Ok(whole));
+            prop_assert_eq!(parse_amount_text(&full_width(&grouped(n))), Ok(whole));
+            prop_assert_eq!(parse_amount_text(&format!(" {} ", grouped(n))), Ok(whole));
+            prop_assert_eq!(parse_amount_text(&format!("△{}", grouped(n))), Ok(-whole));
+            prop_assert_eq!(parse_amount_text(&format!("({})", grouped(n))), Ok(-whole));
+            prop_assert_eq!(parse_amount_text(&format!("{}.{:02}", grouped(n), frac)), Ok(with_frac));
+        }
+
+        #[test]
+        fn cells_typed_as_f64_convert_to_their_shortest_decimal(n in 0i64..100_000_000, scale in 0u32..3) {
+            let d = Decimal::new(n, scale);
+            let f: f64 = d.to_string().parse().unwrap();
+            prop_assert_eq!(decimal_from_f64(f), Some(d.normalize()));
+        }
+
+        #[test]
+        fn unit_conversion_round_trips(n in 0i64..1_000_000_000) {
+            let m = Decimal::from(n);
+            prop_assert_eq!(Unit::Thousand.to_million(m * Decimal::from(1000)), m);
+            prop_assert_eq!(Unit::Won.to_million(m * Decimal::from(1_000_000)), m);
+            prop_assert_eq!(Unit::HundredMillion.to_million(m / Decimal::from(100)), m);
+        }
+    }
+}

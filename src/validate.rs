@@ -321,3 +321,108 @@ fn investment_of(inv: &DraftInvestment) -> Investment {
     }
     out
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::finding::CellRef;
+    use crate::parse::{DraftAmount, DraftRow};
+    use proptest::prelude::*;
+
+    /// A consistent 5-row table (계 + 4 sources) × (총계, 기투자, 5 years, 임기후).
+    fn table(parts: &[[u32; 7]; 4], sum_delta: i64, total_delta: i64) -> DraftInvestment {
+        let mut columns = vec![(ColKind::Total, 1u32), (ColKind::Before, 2)];
+        columns.extend((0..5).map(|i| (ColKind::Year(2022 + i), 3 + i as u32)));
+        columns.push((ColKind::After, 8));
+        let amount = |v: Decimal, row: u32, col: u32| {
+            Some(DraftAmount {
+                raw: v,
+                value: v,
+                cell: CellRef::new(row, col),
+            })
+        };
+        let mut rows = Vec::new();
+        let mut col_sums = [Decimal::ZERO; 8];
+        for (k, p) in parts.iter().enumerate() {
+            let row = 4 + k as u32;
+            let vals: Vec<Decimal> = p.iter().map(|v| Decimal::from(*v)).collect();
+            let total: Decimal = vals.iter().sum::<Decimal>()
+                + if k == 0 {
+                    Decimal::from(total_delta)
+                } else {
+                    Decimal::ZERO
+                };
+            let mut cells = vec![amount(total, row, 1)];
+            col_sums[0] += total;
+            for (j, v) in vals.iter().enumerate() {
+                cells.push(amount(*v, row, 2 + j as u32));
+                col_sums[1 + j] += *v;
+            }
+            rows.push(DraftRow {
+                kind: RowKind::Source(format!("s{k}")),
+                row,
+                cells,
+            });
+        }
+        let mut sum_cells: Vec<_> = col_sums
+            .iter()
+            .enumerate()
+            .map(|(j, v)| amount(*v, 3, 1 + j as u32))
+            .collect();
+        // Perturb the 계 of the first year column.
+        if let Some(Some(a)) = sum_cells.get_mut(2) {
+            a.raw += Decimal::from(sum_delta);
+        }
+        rows.insert(
+            0,
+            DraftRow {
+                kind: RowKind::Sum,
+                row: 3,
+                cells: sum_cells,
+            },
+        );
+        DraftInvestment {
+            sheet: "투자계획".into(),
+            header: CellRef::new(2, 0),
+            columns,
+            rows,
+        }
+    }
+
+    fn codes_at(f: &[Finding]) -> Vec<(String, String)> {
+        f.iter()
+            .map(|x| (x.code.as_str().to_owned(), x.place_text()))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn consistent_tables_have_no_sum_findings(parts in prop::array::uniform4(prop::array::uniform7(0u32..1_000_000))) {
+            let mut f = Vec::new();
+            check_sums(&table(&parts, 0, 0), &mut f);
+            prop_assert!(f.is_empty(), "{:?}", codes_at(&f));
+        }
+
+        #[test]
+        fn a_column_total_off_by_more_than_one_is_e_colsum_at_that_cell(
+            parts in prop::array::uniform4(prop::array::uniform7(0u32..1_000_000)),
+            delta in prop_oneof![2i64..1_000_000, -1_000_000i64..-1],
+        ) {
+            let mut f = Vec::new();
+            check_sums(&table(&parts, delta, 0), &mut f);
+            let c = codes_at(&f);
+            prop_assert!(c.contains(&("E-COLSUM".into(), "투자계획!D4".into())), "{:?}", c);
+        }
+
+        #[test]
+        fn a_row_total_off_by_one_is_only_a_rounding_warning(
+            parts in prop::array::uniform4(prop::array::uniform7(0u32..1_000_000)),
+            delta in prop_oneof![Just(1i64), Just(-1i64)],
+        ) {
+            let mut f = Vec::new();
+            check_sums(&table(&parts, 0, delta), &mut f);
+            prop_assert!(f.iter().all(|x| x.code == Code::Rounding), "{:?}", codes_at(&f));
+            prop_assert!(codes_at(&f).contains(&("W-ROUNDING".into(), "투자계획!B5".into())));
+        }
+    }
+}
