@@ -724,7 +724,7 @@ pub fn fmt_amount(d: Decimal) -> String {
         .map_or((s.as_str(), None), |(a, b)| (a, Some(b)));
     let mut grouped = String::new();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);

@@ -243,10 +243,13 @@ pub fn t(s: &str) -> Cell {
     Cell::Text(s.to_owned())
 }
 
+/// The cells of one generated sheet by (row, col), zero-based.
+pub type SheetCells = BTreeMap<(u32, u16), Cell>;
+
 /// A workbook under construction: sheets of cells at (row, col), zero-based.
 #[derive(Debug, Clone, Default)]
 pub struct Book {
-    pub sheets: Vec<(String, BTreeMap<(u32, u16), Cell>)>,
+    pub sheets: Vec<(String, SheetCells)>,
     /// Merged ranges per sheet: (sheet, first A1, last A1); the first cell's value is
     /// written into the merge.
     pub merges: Vec<(String, String, String)>,
