@@ -2,5 +2,6 @@
 //! the library on real workbooks in a scratch folder.
 
 mod common;
+mod hostile;
 mod pipeline;
 mod tolerances;

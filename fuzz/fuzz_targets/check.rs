@@ -1,0 +1,26 @@
+//! Arbitrary bytes through read + parse + validate: must never panic or abort.
+//! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run check fuzz/seeds -- -max_total_time=1800`
+//! (the stable toolchain with RUSTC_BOOTSTRAP stands in for nightly).
+#![no_main]
+
+use gongyak::definition::{Catalog, Pledge};
+use gongyak::read::Limits;
+use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let mut c = Catalog::default();
+    let p = Pledge::from_toml(include_str!("../../templates/ansan-innopolis.toml"))
+        .expect("shipped definition");
+    c.add(p, "ansan-innopolis.toml".into()).expect("one pledge");
+    c
+});
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits {
+        max_file_bytes: 1 << 20,
+        max_unzipped_bytes: 8 << 20,
+        max_cells: 50_000,
+    };
+    let _ = gongyak::check::check(data, &CATALOG, &limits);
+});

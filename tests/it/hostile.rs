@@ -1,0 +1,233 @@
+//! Issue: hostile input and faults. Nothing crashes, nothing is lost, nothing gets in.
+
+use crate::common::*;
+use gongyak::check::check;
+use gongyak::read::Limits;
+use std::io::Write;
+
+fn read_error(bytes: &[u8], limits: &Limits) -> String {
+    let c = check(bytes, &catalog(), limits);
+    assert!(!c.accepted());
+    assert_eq!(c.findings.len(), 1, "{:#?}", c.findings);
+    assert_eq!(c.findings[0].code.as_str(), "E-READ");
+    c.findings[0].message.clone()
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_parsing() {
+    let big = vec![b'P'; 2_000_001];
+    let msg = read_error(
+        &big,
+        &Limits {
+            max_file_bytes: 2_000_000,
+            ..Limits::default()
+        },
+    );
+    assert!(msg.contains("너무 큽니다"), "{msg}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_by_its_unpacked_size() {
+    // sharedStrings that unpacks to 4 MB, against a 1 MB limit.
+    let mut book = innopolis().to_bytes();
+    let huge = "<si><t>a</t></si>".repeat(250_000);
+    let sst = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">{huge}</sst>"
+    );
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(book.clone())).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let mut d = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut d).unwrap();
+        entries.push((f.name().unwrap().into_owned(), d));
+    }
+    entries.push(("xl/bomb.xml".into(), sst.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    book = zip_of(&refs);
+    assert!(book.len() < 200_000, "compresses well: {}", book.len());
+    let msg = read_error(
+        &book,
+        &Limits {
+            max_unzipped_bytes: 1 << 20,
+            ..Limits::default()
+        },
+    );
+    assert!(msg.contains("압축"), "{msg}");
+}
+
+#[test]
+fn a_zip_entry_that_lies_about_its_size_fails_in_bounded_memory() {
+    // The declared size says 1,000 bytes; the data inflates to 30 MB. The reader stops
+    // at the declared size instead of inflating everything.
+    const REAL: usize = 30_000_017;
+    let payload = vec![b'<'; REAL];
+    let honest = zip_of(&[
+        ("[Content_Types].xml", b"<Types><Default ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>"),
+        ("xl/sharedStrings.xml", &payload),
+    ]);
+    let needle = (REAL as u32).to_le_bytes();
+    let mut lying = honest.clone();
+    let mut replaced = 0;
+    let mut i = 0;
+    while i + 4 <= lying.len() {
+        if lying[i..i + 4] == needle {
+            lying[i..i + 4].copy_from_slice(&1000u32.to_le_bytes());
+            replaced += 1;
+        }
+        i += 1;
+    }
+    assert!(replaced >= 2, "local and central headers patched");
+    let msg = read_error(&lying, &Limits::default());
+    assert!(msg.contains("손상") || msg.contains("엑셀"), "{msg}");
+}
+
+#[test]
+fn a_two_cell_file_claiming_xfd1048576_does_not_allocate_for_it() {
+    let mut b = innopolis();
+    b.set("투자계획", "XFD1048576", t("끝"));
+    let c = check(&b.to_bytes(), &catalog(), &Limits::default());
+    assert!(c.accepted(), "{:#?}", c.findings);
+    let mut only = Book::default();
+    only.set("Sheet1", "A1", t("x"))
+        .set("Sheet1", "XFD1048576", t("y"));
+    let c = check(&only.to_bytes(), &catalog(), &Limits::default());
+    assert!(!c.accepted());
+    assert!(c.findings.iter().any(|f| f.code.as_str() == "E-SHEET"));
+}
+
+#[test]
+fn too_many_cells_is_refused() {
+    let mut b = innopolis();
+    for r in 0..300u32 {
+        for c in 0..10u16 {
+            b.sheet("추진일정").insert((1000 + r, c), Cell::Num(1.0));
+        }
+    }
+    let msg = read_error(
+        &b.to_bytes(),
+        &Limits {
+            max_cells: 2_000,
+            ..Limits::default()
+        },
+    );
+    assert!(msg.contains("셀이 너무 많습니다"), "{msg}");
+}
+
+#[test]
+fn truncated_files_are_reported_as_damaged() {
+    let bytes = std::fs::read(fixtures().join("seed/innopolis_투자계획_제출.xlsx")).unwrap();
+    for cut in [bytes.len() / 2, bytes.len() - 30, 100] {
+        let msg = read_error(&bytes[..cut], &Limits::default());
+        assert!(msg.contains("손상"), "cut {cut}: {msg}");
+    }
+    let xls = std::fs::read(fixtures().join("formats/innopolis.xls")).unwrap();
+    let msg = read_error(&xls[..xls.len() / 2], &Limits::default());
+    assert!(msg.contains("손상"), "{msg}");
+}
+
+#[test]
+fn files_dropped_by_mistake_are_named_in_the_finding() {
+    let l = Limits::default();
+    let zip = zip_of(&[("메모.txt", "안녕".as_bytes())]);
+    assert!(read_error(&zip, &l).contains("압축(zip) 파일"));
+    let docx = zip_of(&[(
+        "[Content_Types].xml",
+        b"<Types><Override ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>",
+    )]);
+    assert!(read_error(&docx, &l).contains("Word 문서"));
+    assert!(read_error(b"%PDF-1.7\n%....", &l).contains("PDF"));
+    assert!(read_error("구분,총계,기투자\n계,1,2\n".as_bytes(), &l).contains("CSV"));
+    // HWP 5: an OLE compound file with a FileHeader stream.
+    let mut hwp = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    hwp.create_stream("/FileHeader")
+        .unwrap()
+        .write_all(b"HWP Document File")
+        .unwrap();
+    let bytes = hwp.into_inner().into_inner();
+    assert!(read_error(&bytes, &l).contains("한글(HWP)"));
+}
+
+#[test]
+fn password_protected_files_say_so() {
+    let bytes = std::fs::read(fixtures().join("formats/encrypted.xlsx")).unwrap();
+    assert!(read_error(&bytes, &Limits::default()).contains("암호"));
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_in_the_inbox_are_left_alone() {
+    let sb = Sandbox::new();
+    let fifo = sb.inbox().join("pipe.xlsx");
+    let st = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    sb.drop_seed();
+    let out = sb.gongyak(&["run"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(fifo.exists(), "the fifo stays");
+    assert_eq!(sb.files_in("accepted").len(), 4);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+}
+
+#[test]
+fn odd_and_very_long_file_names_are_stored_and_logged_safely() {
+    let sb = Sandbox::new();
+    let long = format!("{}.xlsx", "가나다라마바사".repeat(11)); // 77 syllables, 236 bytes
+    let seed = fixtures().join("seed/innopolis_투자계획_제출.xlsx");
+    std::fs::copy(&seed, sb.inbox().join(&long)).unwrap();
+    #[cfg(unix)]
+    std::fs::copy(
+        fixtures().join("flawed/sum_mismatch.xlsx"),
+        sb.inbox().join("줄\n바꿈.xlsx"),
+    )
+    .unwrap();
+    let first = sb.gongyak(&["run"]);
+    assert_eq!(first.status.code(), Some(if cfg!(unix) { 1 } else { 0 }));
+    let first_log = String::from_utf8_lossy(&first.stderr).into_owned();
+    // The same long name again (different content): stored beside, shortened to fit.
+    let mut other = innopolis();
+    other.set("제출정보", "B7", t("다른 담당자"));
+    sb.drop_bytes(&long, &other.to_bytes());
+    let out = sb.gongyak(&["run"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let accepted = sb.files_in("accepted");
+    assert_eq!(accepted.len(), 2, "{accepted:?}");
+    assert!(accepted.iter().all(|n| n.len() <= 255));
+    assert!(
+        sb.files_in("")
+            .iter()
+            .all(|f| f == "accepted" || f == "rejected" || f == ".gongyak")
+    );
+    #[cfg(unix)]
+    {
+        assert!(sb.files_in("rejected").iter().any(|f| f == "줄\n바꿈.xlsx"));
+        assert!(!first_log.contains("줄\n바꿈"), "raw newline in the log");
+        assert!(first_log.contains("줄\\n바꿈"), "{first_log}");
+    }
+}
