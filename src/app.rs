@@ -93,6 +93,23 @@ impl BatchSummary {
     }
 }
 
+/// Size and modification time of a file: enough to notice it was rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Self> {
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.is_file().then(|| Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
 /// The current submission of a leaf as intake sees it, for W-SUPERSEDED.
 #[derive(Debug, Clone)]
 struct Current {
@@ -226,6 +243,7 @@ impl Engine {
             size: u64,
             hash: String,
             bytes: Vec<u8>,
+            stamp: Stamp,
         }
         let loaded: Vec<Loaded> = paths
             .par_iter()
@@ -233,13 +251,24 @@ impl Engine {
                 if !matches!(inbox::classify(path), Entry::Candidate(_)) {
                     return None;
                 }
+                let before = Stamp::of(path);
                 match std::fs::read(path) {
+                    // Written to while we read: the bytes may be half old, half new.
+                    Ok(bytes)
+                        if before.is_none()
+                            || Stamp::of(path) != before
+                            || before.is_some_and(|s| s.len != bytes.len() as u64) =>
+                    {
+                        tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), "changed while being read; will retry");
+                        None
+                    }
                     Ok(bytes) => Some(Loaded {
                         path: path.clone(),
                         name: inbox::display_name(path),
                         size: bytes.len() as u64,
                         hash: sha256_hex(&bytes),
                         bytes,
+                        stamp: before?,
                     }),
                     Err(e) => {
                         tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
@@ -292,7 +321,7 @@ impl Engine {
             .collect();
 
         let mut summary = BatchSummary::default();
-        let mut moves: Vec<(PathBuf, Received)> = Vec::new();
+        let mut moves: Vec<(PathBuf, Stamp, Received)> = Vec::new();
         let mut promised: HashMap<&'static str, Vec<String>> = HashMap::new();
         for ((f, plan), checked) in loaded.iter().zip(plans).zip(checked) {
             let record = match plan {
@@ -305,7 +334,7 @@ impl Engine {
                         codes: r.findings.iter().map(|x| x.code).collect(),
                         recovered: true,
                     });
-                    moves.push((f.path.clone(), r));
+                    moves.push((f.path.clone(), f.stamp, r));
                     continue;
                 }
                 Plan::Duplicate(seq, first) => Received {
@@ -376,7 +405,10 @@ impl Engine {
             let mut record = record;
             let dir_name = inbox::outcome_dir(record.outcome);
             let taken = promised.entry(dir_name).or_default();
-            let stored = inbox::free_name(&self.cfg.inbox.join(dir_name), &record.name, taken);
+            let ledger = &self.ledger;
+            let stored = inbox::free_name(&self.cfg.inbox.join(dir_name), &record.name, |n| {
+                taken.iter().any(|t| t == n) || ledger.is_stored(&format!("{dir_name}/{n}"))
+            });
             taken.push(stored.clone());
             record.stored_as = format!("{dir_name}/{stored}");
             if let Some(p) = &record.pledge_id
@@ -392,11 +424,17 @@ impl Engine {
                 recovered: false,
             });
             self.ledger.append(record.clone())?;
-            moves.push((f.path.clone(), record));
+            moves.push((f.path.clone(), f.stamp, record));
         }
         self.ledger.sync()?;
 
-        for (path, record) in &moves {
+        for (path, stamp, record) in &moves {
+            if Stamp::of(path) != Some(*stamp) {
+                // Replaced after it was read: the new content is processed next pass
+                // under its own hash; the recorded one stays in the ledger.
+                tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "replaced after reading; the new version will be processed on the next pass");
+                continue;
+            }
             if let Err(e) = self.settle_file(path, record) {
                 tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
             } else {
@@ -444,6 +482,17 @@ impl Engine {
         }
         std::fs::rename(path, &dest)
             .with_context(|| format!("cannot move {} to {}", path.display(), dest.display()))?;
+        // A writer that still had the file open may have changed it after our last
+        // look: then what was moved is not what was recorded. Hand it back to the
+        // inbox, where it is processed as the new version it is.
+        let moved = std::fs::read(&dest)
+            .map(|b| sha256_hex(&b))
+            .unwrap_or_default();
+        if moved != record.hash {
+            let back = inbox::free_name(&self.cfg.inbox, &record.name, |_| false);
+            tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "changed while being moved; returned to the inbox as a new version");
+            std::fs::rename(&dest, self.cfg.inbox.join(back))?;
+        }
         Ok(())
     }
 

@@ -98,9 +98,9 @@ pub fn outcome_dir(outcome: Outcome) -> &'static str {
 }
 
 /// A name in `dir` that overwrites nothing: `a.xlsx`, `a (2).xlsx`, … also keeping the
-/// `<stem>.오류.txt` / `<stem>.검토.xlsx` companions free. `taken` lists names already
-/// promised in this batch.
-pub fn free_name(dir: &Path, name: &str, taken: &[String]) -> String {
+/// `<stem>.오류.txt` / `<stem>.검토.xlsx` companions free. `taken` tells names already
+/// promised elsewhere (in this batch, or recorded in the ledger).
+pub fn free_name(dir: &Path, name: &str, taken: impl Fn(&str) -> bool) -> String {
     let (stem, ext) = split_name(name);
     // Room for " (n)" and the longest companion suffix within the 255-byte limit most
     // file systems put on a name.
@@ -114,7 +114,7 @@ pub fn free_name(dir: &Path, name: &str, taken: &[String]) -> String {
             format!("{stem} ({n})")
         };
         let candidate = format!("{candidate_stem}{ext}");
-        let clash = taken.contains(&candidate)
+        let clash = taken(&candidate)
             || dir.join(&candidate).exists()
             || dir.join(error_note_name(&candidate)).exists()
             || dir.join(review_name(&candidate)).exists();
@@ -262,11 +262,11 @@ mod tests {
     fn free_names_never_overwrite() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.xlsx"), b"x").unwrap();
-        assert_eq!(free_name(dir.path(), "a.xlsx", &[]), "a (2).xlsx");
+        assert_eq!(free_name(dir.path(), "a.xlsx", |_| false), "a (2).xlsx");
         std::fs::write(dir.path().join("b.오류.txt"), b"x").unwrap();
-        assert_eq!(free_name(dir.path(), "b.xls", &[]), "b (2).xls");
+        assert_eq!(free_name(dir.path(), "b.xls", |_| false), "b (2).xls");
         assert_eq!(
-            free_name(dir.path(), "c.xlsx", &["c.xlsx".into()]),
+            free_name(dir.path(), "c.xlsx", |n| n == "c.xlsx"),
             "c (2).xlsx"
         );
     }
@@ -275,10 +275,10 @@ mod tests {
     fn very_long_names_are_shortened_to_fit_with_their_companions() {
         let dir = tempfile::tempdir().unwrap();
         let long = format!("{}.xlsx", "가".repeat(120)); // 365 bytes
-        let first = free_name(dir.path(), &long, &[]);
+        let first = free_name(dir.path(), &long, |_| false);
         assert!(first.len() <= 255 && first.ends_with(".xlsx"));
         std::fs::write(dir.path().join(&first), b"x").unwrap();
-        let second = free_name(dir.path(), &long, &[]);
+        let second = free_name(dir.path(), &long, |_| false);
         assert_ne!(first, second);
         assert!(review_name(&second).len() <= 255, "{}", second.len());
         std::fs::write(dir.path().join(review_name(&second)), b"x").unwrap();

@@ -8,7 +8,7 @@
 
 use crate::consolidate::Received;
 use anyhow::{Context, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ pub struct Ledger {
     file: File,
     records: Vec<Received>,
     by_hash: HashMap<String, Vec<usize>>,
+    /// Every destination ever recorded, so no two records share one.
+    stored: HashSet<String>,
     /// Records appended but not yet synced (group commit).
     unsynced: usize,
 }
@@ -86,14 +88,17 @@ impl Ledger {
         }
         file.seek(SeekFrom::End(0))?;
         let mut by_hash: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut stored = HashSet::new();
         for (i, r) in records.iter().enumerate() {
             by_hash.entry(r.hash.clone()).or_default().push(i);
+            stored.insert(r.stored_as.clone());
         }
         Ok(Self {
             path: path.to_owned(),
             file,
             records,
             by_hash,
+            stored,
             unsynced: 0,
         })
     }
@@ -119,6 +124,11 @@ impl Ledger {
             .map(|&i| &self.records[i])
     }
 
+    /// Whether a destination (relative to the inbox) was ever recorded.
+    pub fn is_stored(&self, stored_as: &str) -> bool {
+        self.stored.contains(stored_as)
+    }
+
     /// Appends a record without syncing; call [`Ledger::sync`] before acting on it
     /// (moving the file). Batches share one sync.
     ///
@@ -134,6 +144,7 @@ impl Ledger {
             .entry(record.hash.clone())
             .or_default()
             .push(self.records.len());
+        self.stored.insert(record.stored_as.clone());
         self.records.push(record);
         self.unsynced += 1;
         Ok(())

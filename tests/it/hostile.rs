@@ -231,3 +231,123 @@ fn odd_and_very_long_file_names_are_stored_and_logged_safely() {
         assert!(first_log.contains("줄\\n바꿈"), "{first_log}");
     }
 }
+
+/// Rewrites `inbox/고쳐쓰기.xlsx` with whole versions while an engine processes the
+/// inbox, then lets it finish; returns the sandbox, the versions and the engine.
+fn churn(in_place: bool) -> (Sandbox, Vec<Vec<u8>>, gongyak::app::Engine) {
+    let sb = Sandbox::new();
+    let versions: Vec<Vec<u8>> = (0..4)
+        .map(|i| {
+            let mut b = innopolis();
+            b.set("제출정보", "B7", t(&format!("담당자 {i}")));
+            b.to_bytes()
+        })
+        .collect();
+    let target = sb.inbox().join("고쳐쓰기.xlsx");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (target, versions, stop) = (target.clone(), versions.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut i = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) && i < 400 {
+                let v = &versions[i % versions.len()];
+                if in_place {
+                    // Truncate and write in place, as many programs save.
+                    if let Ok(mut f) = std::fs::File::create(&target) {
+                        let _ = f.write_all(v);
+                    }
+                } else {
+                    // A temporary file renamed over the target, as Excel saves.
+                    let tmp = target.with_file_name("~$고쳐쓰기.tmp");
+                    if std::fs::write(&tmp, v).is_ok() {
+                        let _ = std::fs::rename(&tmp, &target);
+                    }
+                }
+                i += 1;
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+    };
+    let cfg = gongyak::app::Config::new(sb.inbox(), sb.outbox(), sb.templates());
+    let mut engine = gongyak::app::Engine::open(cfg).unwrap();
+    for _ in 0..60 {
+        engine.run_once().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    writer.join().unwrap();
+    engine.run_once().unwrap();
+    engine.run_once().unwrap();
+    assert!(
+        sb.files_in("")
+            .iter()
+            .all(|f| f == "accepted" || f == "rejected" || f == ".gongyak"),
+        "the last version was processed too: {:?}",
+        sb.files_in("")
+    );
+    (sb, versions, engine)
+}
+
+fn sha(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Submitted files in accepted/ or rejected/ with their hashes.
+fn stored_files(sb: &Sandbox) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in ["accepted", "rejected"] {
+        for name in sb.files_in(dir) {
+            if !(name.ends_with(".오류.txt") || name.ends_with(".검토.xlsx")) {
+                let bytes = std::fs::read(sb.inbox().join(dir).join(&name)).unwrap();
+                out.push((format!("{dir}/{name}"), sha(&bytes)));
+            }
+        }
+    }
+    out
+}
+
+/// Excel-style saves (temp file renamed over the original) while gongyak works: what
+/// is moved is always exactly what the ledger recorded for it.
+#[test]
+fn a_file_replaced_while_being_processed_is_never_mixed_up() {
+    let (sb, versions, engine) = churn(false);
+    let whole: Vec<String> = versions.iter().map(|v| sha(v)).collect();
+    let records = engine.ledger().records();
+    assert!(
+        records.iter().all(|r| whole.contains(&r.hash)),
+        "only whole versions are read"
+    );
+    for (stored, hash) in stored_files(&sb) {
+        let r = records
+            .iter()
+            .find(|r| r.stored_as == stored)
+            .unwrap_or_else(|| panic!("{stored} not in the ledger"));
+        assert_eq!(
+            r.hash, hash,
+            "{stored}: moved content differs from the recorded one"
+        );
+    }
+}
+
+/// In-place rewrites (truncate, then write) while gongyak works: a half-written file is
+/// never accepted, and every version that ends up stored is a whole one. (A writer
+/// holding the file open can still change it after it was moved; such a file is
+/// returned to the inbox when the move notices, see Engine::settle_file.)
+#[test]
+fn a_file_rewritten_in_place_is_retried_and_never_accepted_half_written() {
+    let (sb, versions, engine) = churn(true);
+    let whole: Vec<String> = versions.iter().map(|v| sha(v)).collect();
+    for r in engine.ledger().records() {
+        if r.outcome == gongyak::consolidate::Outcome::Accepted {
+            assert!(whole.contains(&r.hash), "accepted a torn read");
+        }
+    }
+    for (stored, hash) in stored_files(&sb) {
+        if stored.starts_with("accepted/") {
+            assert!(whole.contains(&hash), "{stored} is not a whole version");
+        }
+    }
+}
