@@ -560,3 +560,58 @@ pub fn codes(c: &gongyak::check::Checked) -> Vec<(String, String)> {
         .map(|f| (f.code.as_str().to_owned(), f.place_text()))
         .collect()
 }
+
+/// The other three seed leaves' amounts (`[기투자, 2022..2026, 임기후]` per source).
+pub const IVDX: Amounts = [
+    (
+        "국비",
+        [5000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 0.0],
+    ),
+    ("도비", [1000.0, 500.0, 500.0, 500.0, 250.0, 250.0, 0.0]),
+    ("시비", [1000.0, 500.0, 500.0, 500.0, 250.0, 250.0, 0.0]),
+    ("기타", [0.0; 7]),
+];
+pub const SMART_CENTER: Amounts = [
+    ("국비", [10000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+    ("도비", [5700.0, 1770.0, 3220.0, 220.0, 240.0, 350.0, 0.0]),
+    ("시비", [12800.0, 1130.0, 4880.0, 380.0, 360.0, 450.0, 0.0]),
+    ("기타", [2500.0, 1000.0, 1500.0, 0.0, 0.0, 0.0, 0.0]),
+];
+pub const SMART_FACTORY: Amounts = [
+    ("국비", [0.0; 7]),
+    ("도비", [0.0; 7]),
+    ("시비", [1400.0, 400.0, 400.0, 400.0, 350.0, 350.0, 0.0]),
+    ("기타", [0.0; 7]),
+];
+
+/// The four Ansan leaves with their seed amounts, as generated workbooks.
+pub fn seed_books() -> Vec<Book> {
+    let smart = "스마트제조혁신센터 기반구축 및 활성화";
+    vec![
+        submission("안산 강소연구개발특구 운영", None, &INNOPOLIS),
+        submission(smart, Some("스마트제조혁신센터 설립"), &SMART_CENTER),
+        submission(
+            smart,
+            Some("산업 밸류체인 디지털전환(IVDX) 지원센터 조성"),
+            &IVDX,
+        ),
+        submission("안산시 스마트공장 보급·확산 지원사업", None, &SMART_FACTORY),
+    ]
+}
+
+/// `n` distinct valid submissions: the four leaves in turn, each version with a later
+/// 기준일 and its own 담당자, so every file has its own hash and the latest version of
+/// each leaf is well defined.
+pub fn burst(n: usize) -> Vec<(String, Vec<u8>)> {
+    let books = seed_books();
+    (0..n)
+        .map(|i| {
+            let mut b = books[i % 4].clone();
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+                + chrono::Days::new((i / 4) as u64);
+            b.set("제출정보", "B9", Cell::Date(day));
+            b.set("제출정보", "B7", t(&format!("담당자 {i:04}")));
+            (format!("제출_{i:04}.xlsx"), b.to_bytes())
+        })
+        .collect()
+}

@@ -2,6 +2,7 @@
 //! the library on real workbooks in a scratch folder.
 
 mod common;
+mod faults;
 mod hostile;
 mod pipeline;
 mod tolerances;

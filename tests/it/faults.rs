@@ -1,0 +1,137 @@
+//! Issue: hostile input and faults. SIGKILL at random moments during a burst, then a
+//! restart: every file accounted for exactly once, the report equal to a clean run's.
+
+use crate::common::*;
+use gongyak::consolidate::Received;
+use std::collections::HashSet;
+use std::time::Duration;
+
+fn ledger(sb: &Sandbox) -> Vec<Received> {
+    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every ledger line whole after recovery"))
+        .collect()
+}
+
+fn sha(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a manager sees, minus the generation time: every sheet's cells.
+fn report_content(sb: &Sandbox) -> Vec<Vec<Vec<String>>> {
+    let path = sb.report();
+    sheet_names(&path)
+        .iter()
+        .filter(|s| s.as_str() != "제출이력")
+        .map(|s| {
+            let mut g = read_sheet(&path, s).rows;
+            if s == "요약" {
+                // The generated time and received times differ between runs.
+                for row in &mut g {
+                    for c in row.iter_mut() {
+                        if c.len() == 19 && c.as_bytes().get(4) == Some(&b'-') && c.contains(':') {
+                            c.clear();
+                        }
+                    }
+                }
+            }
+            g
+        })
+        .collect()
+}
+
+fn assert_accounted_once(sb: &Sandbox, files: &[(String, Vec<u8>)]) {
+    let records = ledger(sb);
+    let hashes: HashSet<&str> = records.iter().map(|r| r.hash.as_str()).collect();
+    assert_eq!(records.len(), files.len(), "one record per file");
+    assert_eq!(hashes.len(), files.len(), "no file recorded twice");
+    for (name, bytes) in files {
+        let r = records
+            .iter()
+            .find(|r| &r.name == name)
+            .unwrap_or_else(|| panic!("{name} lost"));
+        assert_eq!(r.hash, sha(bytes), "{name}");
+        let stored = std::fs::read(sb.inbox().join(&r.stored_as))
+            .unwrap_or_else(|_| panic!("{} missing", r.stored_as));
+        assert_eq!(sha(&stored), r.hash, "{name}");
+    }
+    let left: Vec<String> = sb
+        .files_in("")
+        .into_iter()
+        .filter(|f| !matches!(f.as_str(), "accepted" | "rejected" | ".gongyak"))
+        .collect();
+    assert!(left.is_empty(), "left in the inbox: {left:?}");
+}
+
+#[test]
+fn sigkill_at_random_moments_during_a_burst_loses_and_doubles_nothing() {
+    const FILES: usize = 40;
+    const TRIALS: u64 = 30;
+    let files = burst(FILES);
+
+    let clean = Sandbox::new();
+    for (name, bytes) in &files {
+        clean.drop_bytes(name, bytes);
+    }
+    assert_eq!(clean.gongyak(&["run"]).status.code(), Some(0));
+    assert_accounted_once(&clean, &files);
+    let want = report_content(&clean);
+
+    // Deterministic pseudo-random kill moments (xorshift), spread over the run.
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut interrupted = 0;
+    for trial in 0..TRIALS {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let sb = Sandbox::new();
+        for (name, bytes) in &files {
+            sb.drop_bytes(name, bytes);
+        }
+        // Two kills per trial at different depths, then a run to completion.
+        for k in 0..2 {
+            let delay = Duration::from_micros((seed >> (k * 16)) % 200_000);
+            let mut child = gongyak_cmd()
+                .current_dir(sb.path())
+                .args(["--quiet", "run"])
+                .spawn()
+                .unwrap();
+            std::thread::sleep(delay);
+            let _ = child.kill(); // SIGKILL
+            let _ = child.wait();
+            let pending = sb
+                .files_in("")
+                .iter()
+                .filter(|f| f.ends_with(".xlsx"))
+                .count();
+            if pending > 0 || !sb.report().exists() {
+                interrupted += 1;
+            }
+        }
+        let out = sb.gongyak(&["run"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "trial {trial}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_accounted_once(&sb, &files);
+        assert_eq!(
+            report_content(&sb),
+            want,
+            "trial {trial}: report differs from a clean run"
+        );
+    }
+    eprintln!("{interrupted} of {} kills landed mid-run", 2 * TRIALS);
+    // The kills must really land mid-burst, or this test proves nothing.
+    assert!(
+        interrupted >= 20,
+        "only {interrupted} of {} kills landed mid-run",
+        2 * TRIALS
+    );
+}
