@@ -351,3 +351,24 @@ fn a_file_rewritten_in_place_is_retried_and_never_accepted_half_written() {
         }
     }
 }
+
+/// Inputs the fuzzer found (tests/fixtures/fuzz/): each must give E-READ, not a panic.
+#[test]
+fn fuzzer_regressions_are_read_errors() {
+    let dir = fixtures().join("fuzz");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let c = check(&bytes, &catalog(), &Limits::default());
+        assert!(!c.accepted(), "{}", path.display());
+        assert!(
+            c.findings.iter().any(|f| f.code.as_str() == "E-READ"),
+            "{}: {:?}",
+            path.display(),
+            codes(&c)
+        );
+        n += 1;
+    }
+    assert!(n > 0);
+}
