@@ -135,3 +135,126 @@ fn sigkill_at_random_moments_during_a_burst_loses_and_doubles_nothing() {
         2 * TRIALS
     );
 }
+
+/// Runs the binary without the root privilege to ignore file modes, so a read-only
+/// folder is read-only even in a root container (CI).
+#[cfg(target_os = "linux")]
+fn unprivileged(sb: &Sandbox) -> std::process::Command {
+    let present = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok();
+    assert!(
+        present,
+        "setpriv (util-linux) is needed for the read-only outbox tests"
+    );
+    let mut c = std::process::Command::new("setpriv");
+    c.current_dir(sb.path())
+        .args(["--bounding-set=-dac_override,-dac_read_search", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("gongyak"));
+    c
+}
+
+#[cfg(target_os = "linux")]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_outbox_keeps_the_previous_report_and_the_run_still_takes_the_files() {
+    let sb = Sandbox::new();
+    sb.drop_fixture("seed/innopolis_투자계획_제출.xlsx");
+    assert_eq!(sb.gongyak(&["run"]).status.code(), Some(0));
+    let before = std::fs::read(sb.report()).unwrap();
+
+    for f in seed_files().iter().skip(1) {
+        sb.drop_fixture(&format!("seed/{f}"));
+    }
+    set_mode(&sb.outbox(), 0o555);
+    let out = unprivileged(&sb).arg("run").output().unwrap();
+    set_mode(&sb.outbox(), 0o755);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&sb.outbox().display().to_string()),
+        "names the folder: {err}"
+    );
+    assert_eq!(
+        std::fs::read(sb.report()).unwrap(),
+        before,
+        "previous report intact"
+    );
+    assert_eq!(sb.files_in("accepted").len(), 4, "files taken all the same");
+    // Once the outbox is writable again the report catches up.
+    assert_eq!(sb.gongyak(&["run"]).status.code(), Some(0));
+    assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_daemon_survives_a_read_only_outbox_and_writes_once_it_can() {
+    use std::time::Instant;
+    let sb = Sandbox::new();
+    sb.drop_fixture("seed/innopolis_투자계획_제출.xlsx");
+    assert_eq!(sb.gongyak(&["run"]).status.code(), Some(0));
+    let before = std::fs::read(sb.report()).unwrap();
+    set_mode(&sb.outbox(), 0o555);
+    let log = sb.path().join("daemon.log");
+    /// Kills the daemon if the test fails half way.
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut daemon = Kill(
+        unprivileged(&sb)
+            .args(["watch", "--settle-ms", "100", "--rescan", "1"])
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let wait_for = |what: &str, cond: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !cond() {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    for f in seed_files().iter().skip(1) {
+        sb.drop_fixture(&format!("seed/{f}"));
+    }
+    wait_for("the files to be taken", &|| {
+        sb.files_in("accepted").len() == 4
+    });
+    wait_for("the failure to be logged", &|| {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("cannot write the report")
+    });
+    assert!(
+        daemon.0.try_wait().unwrap().is_none(),
+        "daemon still running"
+    );
+    assert_eq!(
+        std::fs::read(sb.report()).unwrap(),
+        before,
+        "previous report intact"
+    );
+    set_mode(&sb.outbox(), 0o755);
+    wait_for("the report to catch up", &|| {
+        std::fs::read(sb.report()).is_ok_and(|b| b != before)
+    });
+    assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
+    let pid = daemon.0.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = daemon.0.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "SIGTERM ends the daemon cleanly");
+}
