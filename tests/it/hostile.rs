@@ -162,9 +162,14 @@ fn files_dropped_by_mistake_are_named_in_the_finding() {
 }
 
 #[test]
-fn password_protected_files_say_so() {
-    let bytes = std::fs::read(fixtures().join("formats/encrypted.xlsx")).unwrap();
-    assert!(read_error(&bytes, &Limits::default()).contains("암호"));
+fn password_protected_files_of_every_format_say_so() {
+    // xlsx encrypted by msoffcrypto-tool; xls and ods saved with a password by
+    // LibreOffice (password "secret").
+    for f in ["encrypted.xlsx", "encrypted.xls", "encrypted.ods"] {
+        let bytes = std::fs::read(fixtures().join("formats").join(f)).unwrap();
+        let msg = read_error(&bytes, &Limits::default());
+        assert!(msg.contains("암호"), "{f}: {msg}");
+    }
 }
 
 #[cfg(unix)]
