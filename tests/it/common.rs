@@ -517,30 +517,54 @@ pub fn check_bytes(sb: &Sandbox, name: &str, bytes: &[u8]) -> (i32, String) {
     )
 }
 
-/// Replaces text inside one part of an xlsx package (to produce what other tools
-/// write, e.g. a real `t="e"` error cell).
-pub fn patch_xlsx(bytes: &[u8], part: &str, from: &str, to: &str) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let mut found = false;
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().into_owned();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == part {
-            let text = String::from_utf8(data).unwrap();
-            assert!(text.contains(from), "{part} has no {from:?}");
-            data = text.replacen(from, to, 1).into_bytes();
-            found = true;
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
+/// Every member of a zip package as (name, bytes), in order.
+pub fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().into_owned(), data)
+        })
+        .collect()
+}
+
+/// A zip package of the given members.
+pub fn zip_of<N: AsRef<str>, D: AsRef<[u8]>>(entries: &[(N, D)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        w.start_file(name.as_ref(), zip::write::SimpleFileOptions::default())
             .unwrap();
-        out.write_all(&data).unwrap();
+        w.write_all(data.as_ref()).unwrap();
     }
-    assert!(found, "no part {part}");
-    out.finish().unwrap().into_inner()
+    w.finish().unwrap().into_inner()
+}
+
+/// Replaces text inside the first part of an xlsx package that contains it (to
+/// produce what other tools write, e.g. a real `t="e"` error cell).
+pub fn patch_xlsx(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let mut entries = zip_entries(bytes);
+    let part = entries
+        .iter_mut()
+        .find(|(_, d)| String::from_utf8_lossy(d).contains(from))
+        .unwrap_or_else(|| panic!("no part holds {from:?}"));
+    part.1 = String::from_utf8_lossy(&part.1)
+        .replacen(from, to, 1)
+        .into_bytes();
+    zip_of(&entries)
+}
+
+/// The message of the first finding with `code`.
+pub fn message(c: &gongyak::check::Checked, code: &str) -> String {
+    c.findings
+        .iter()
+        .find(|f| f.code.as_str() == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", c.findings))
+        .message
+        .clone()
 }
 
 /// The Ansan catalog shipped in templates/.

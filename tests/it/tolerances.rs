@@ -267,19 +267,8 @@ fn formulas_without_cached_values_are_errors_naming_each_cell() {
 
 #[test]
 fn an_excel_error_value_is_an_error_naming_the_cell() {
-    let bytes = innopolis().to_bytes();
-    let sheet = (1..=4)
-        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
-        .find(|p| {
-            let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut z.by_name(p).unwrap(), &mut s).unwrap();
-            s.contains("<c r=\"E6\"") && s.contains("<v>300</v>")
-        })
-        .unwrap();
     let patched = patch_xlsx(
-        &bytes,
-        &sheet,
+        &innopolis().to_bytes(),
         "<c r=\"E6\"><v>300</v></c>",
         "<c r=\"E6\" t=\"e\"><f>#REF!*1</f><v>#REF!</v></c>",
     );
@@ -526,26 +515,14 @@ fn e_sheet_when_a_required_sheet_or_header_is_missing() {
     let mut b = innopolis();
     b.set(INV, "A3", t("항목명"));
     let c = check_book(&b);
-    let f = c
-        .findings
-        .iter()
-        .find(|f| f.code.as_str() == "E-SHEET")
-        .unwrap();
-    assert!(
-        f.message.contains("구분") && f.message.contains("총계"),
-        "{}",
-        f.message
-    );
+    let f = message(&c, "E-SHEET");
+    assert!(f.contains("구분") && f.contains("총계"), "{}", f);
 
     let mut b = innopolis();
     b.set(INV, "A8", t("민자"));
     let c = check_book(&b);
-    let f = c
-        .findings
-        .iter()
-        .find(|f| f.code.as_str() == "E-SHEET")
-        .unwrap();
-    assert!(f.message.contains("기타"), "{}", f.message);
+    let f = message(&c, "E-SHEET");
+    assert!(f.contains("기타"), "{}", f);
 }
 
 #[test]
@@ -603,26 +580,10 @@ fn e_rowsum_and_e_colsum_show_both_figures() {
     let c = check_fixture("flawed/sum_mismatch.xlsx");
     assert_finding(&c, "E-ROWSUM", "투자계획!B6");
     assert_finding(&c, "E-COLSUM", "투자계획!E4");
-    let row = c
-        .findings
-        .iter()
-        .find(|f| f.code.as_str() == "E-ROWSUM")
-        .unwrap();
-    assert!(
-        row.message.contains("1,410") && row.message.contains("4,210"),
-        "{}",
-        row.message
-    );
-    let col = c
-        .findings
-        .iter()
-        .find(|f| f.code.as_str() == "E-COLSUM")
-        .unwrap();
-    assert!(
-        col.message.contains("3,900") && col.message.contains("6,700"),
-        "{}",
-        col.message
-    );
+    let row = message(&c, "E-ROWSUM");
+    assert!(row.contains("1,410") && row.contains("4,210"), "{}", row);
+    let col = message(&c, "E-COLSUM");
+    assert!(col.contains("3,900") && col.contains("6,700"), "{}", col);
 }
 
 #[test]
@@ -654,16 +615,8 @@ fn w_budget_when_a_leaf_total_differs_from_its_declared_budget() {
     let c = check_book(&submission("안산 강소연구개발특구 운영", None, &amounts));
     accepted(&c);
     assert_finding(&c, "W-BUDGET", "투자계획!B4");
-    let f = c
-        .findings
-        .iter()
-        .find(|f| f.code.as_str() == "W-BUDGET")
-        .unwrap();
-    assert!(
-        f.message.contains("20,660") && f.message.contains("20,560"),
-        "{}",
-        f.message
-    );
+    let f = message(&c, "W-BUDGET");
+    assert!(f.contains("20,660") && f.contains("20,560"), "{}", f);
 }
 
 #[test]
