@@ -99,6 +99,16 @@ pub enum Command {
         #[command(flatten)]
         dirs: Dirs,
     },
+    /// Write the blank submission form of every program into <templates>/forms, one
+    /// Excel file per program (or sub-program), ready to mail to the staff who fill it.
+    Template {
+        /// Folder with the pledge definitions (*.toml).
+        #[arg(long, default_value = "templates")]
+        templates: PathBuf,
+        /// Folder the forms are written to [default: <templates>/forms].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn init_logging(quiet: bool, verbose: bool) {
@@ -188,6 +198,14 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
                 any_error |= has_errors(&c.findings) || !c.accepted();
             }
             Ok(u8::from(any_error))
+        }
+        Command::Template { templates, out } => {
+            let catalog = Catalog::load(&templates)?;
+            let out = out.unwrap_or_else(|| templates.join(crate::forms::FORMS_DIR));
+            for p in crate::forms::write_forms(&catalog, &out)? {
+                println!("{}", p.display());
+            }
+            Ok(0)
         }
         Command::Watch {
             dirs,

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod consolidate;
 pub mod definition;
 pub mod finding;
+pub mod forms;
 pub mod inbox;
 pub mod ledger;
 pub mod model;

@@ -3,6 +3,7 @@
 
 mod common;
 mod faults;
+mod forms;
 mod hostile;
 mod pipeline;
 mod tolerances;

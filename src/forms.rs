@@ -1,0 +1,812 @@
+//! Blank submission forms (SPEC §2, §3): one workbook per leaf program, written from the
+//! pledge definition by `gongyak template`, so that staff never have to guess a layout.
+//!
+//! A form uses exactly the sheet names and labels that [`crate::parse`] looks for, so a
+//! filled form goes through the same reader as any other workbook. Values that identify
+//! the leaf (공약명, 사업명, 세부사업) are written in and locked; `계` and `총계` are
+//! formulas whose cached results (0) are right for the blank form; only the input cells
+//! are unlocked, each with a data validation and an input message.
+//!
+//! The sheets are protected **without a password**: the protection guards against
+//! accidental edits of labels and formulas, it is not a security measure. Staff who must
+//! can lift it with 검토 → 시트 보호 해제; the reader still finds the tables by label.
+
+use crate::definition::{Catalog, Leaf, Pledge};
+use crate::finding::column_name;
+use crate::normalize::{Quarter, nfc};
+use crate::parse::{SHEET_INFO, SHEET_INVEST, SHEET_ROADMAP, SHEET_TARGETS};
+use anyhow::{Context, Result};
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
+};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use unicode_width::UnicodeWidthStr;
+
+/// The first sheet: instructions for the person filling the form.
+pub const SHEET_GUIDE: &str = "작성요령";
+/// Every cell of a form uses this font.
+pub const FONT: &str = "맑은 고딕";
+/// Empty lines offered on 추진일정.
+pub const ROADMAP_ROWS: u32 = 15;
+/// The folder under `templates/` the forms go to by default.
+pub const FORMS_DIR: &str = "forms";
+/// Zero-based column of 추진일정 holding the (hidden) quarter list of the dropdown.
+pub const QUARTER_LIST_COL: u16 = 25;
+
+/// Longest name part (in characters) kept in a form's file name, so that the whole
+/// path stays well inside Windows' 260-character limit.
+const NAME_PART_MAX: usize = 40;
+/// Creation time written into every form: fixed, so that regenerating the forms from an
+/// unchanged definition gives byte-identical files (no spurious diffs in `templates/`).
+const CREATED: (u16, u8, u8) = (2022, 1, 1);
+
+/// One form to write: the leaf, its number in plan order (`1`, `2-1`) and its file name.
+#[derive(Debug, Clone)]
+pub struct FormSpec<'a> {
+    pub leaf: Leaf<'a>,
+    pub number: String,
+    pub file_name: String,
+}
+
+/// The forms of one pledge, in plan order.
+pub fn form_specs(pledge: &Pledge) -> Vec<FormSpec<'_>> {
+    let mut out = Vec::new();
+    for (i, program) in pledge.programs.iter().enumerate() {
+        let n = i + 1;
+        if program.subprograms.is_empty() {
+            let leaf = Leaf {
+                program,
+                subprogram: None,
+            };
+            out.push(spec(pledge, leaf, n.to_string()));
+        } else {
+            for (j, sub) in program.subprograms.iter().enumerate() {
+                let leaf = Leaf {
+                    program,
+                    subprogram: Some(sub),
+                };
+                out.push(spec(pledge, leaf, format!("{n}-{}", j + 1)));
+            }
+        }
+    }
+    out
+}
+
+fn spec<'a>(pledge: &Pledge, leaf: Leaf<'a>, number: String) -> FormSpec<'a> {
+    let file_name = format!(
+        "{}_{}_{}_제출양식.xlsx",
+        safe_name_part(&pledge.id),
+        number,
+        safe_name_part(&leaf.def().name)
+    );
+    FormSpec {
+        leaf,
+        number,
+        file_name,
+    }
+}
+
+/// A name made safe for a Windows file name: NFC, no `< > : " / \ | ? *` or control
+/// characters, single spaces, no trailing dot or space, at most [`NAME_PART_MAX`]
+/// characters.
+pub fn safe_name_part(name: &str) -> String {
+    let cleaned: String = nfc(name)
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                ' '
+            } else if c.is_control()
+                || matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*')
+            {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let single: String = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = single.chars().take(NAME_PART_MAX).collect();
+    let trimmed = cut.trim_end_matches(['.', ' ']);
+    if trimmed.is_empty() {
+        "_".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Writes the blank form of every leaf of every pledge into `out_dir` (created if
+/// missing) and returns the paths written, in catalog and plan order. Each file is
+/// written to a temporary file and renamed, so a reader never sees half a form.
+/// Forms from an earlier definition that no longer has the leaf are left in place.
+///
+/// # Errors
+/// The folder cannot be created or written, or a workbook cannot be built (a name
+/// longer than Excel allows in a validation message, for example).
+pub fn write_forms(catalog: &Catalog, out_dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create the forms folder {}", out_dir.display()))?;
+    let mut written = Vec::new();
+    for pledge in &catalog.pledges {
+        for spec in form_specs(pledge) {
+            let bytes = form_bytes(pledge, spec.leaf).with_context(|| {
+                format!(
+                    "cannot build the form of {} ({})",
+                    spec.leaf.key().label(),
+                    pledge.id
+                )
+            })?;
+            let path = out_dir.join(&spec.file_name);
+            write_atomically(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // A temporary file is private (0600); a form is meant to be shared.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The cell formats of a form. Input cells are light yellow and unlocked; everything
+/// else is locked, fixed values grey.
+struct Styles {
+    title: Format,
+    note: Format,
+    unit_note: Format,
+    header: Format,
+    label: Format,
+    fixed: Format,
+    fixed_center: Format,
+    formula: Format,
+    amount_in: Format,
+    text_in: Format,
+    wrap_in: Format,
+    target_in: Format,
+    date_in: Format,
+    quarter_in: Format,
+    guide_head: Format,
+    guide: Format,
+    guide_num: Format,
+}
+
+const INPUT_FILL: u32 = 0xFFF2CC;
+const FIXED_FILL: u32 = 0xEDEDED;
+const HEADER_FILL: u32 = 0xD9E1F2;
+
+fn base() -> Format {
+    Format::new()
+        .set_font_name(FONT)
+        .set_font_size(10)
+        .set_align(FormatAlign::VerticalCenter)
+}
+
+impl Styles {
+    fn new() -> Self {
+        let boxed = || base().set_border(FormatBorder::Thin);
+        let input = || {
+            boxed()
+                .set_background_color(Color::RGB(INPUT_FILL))
+                .set_unlocked()
+        };
+        Styles {
+            title: base().set_font_size(14).set_bold(),
+            note: base().set_font_color(Color::RGB(0x595959)),
+            unit_note: base().set_align(FormatAlign::Right),
+            header: boxed()
+                .set_bold()
+                .set_background_color(Color::RGB(HEADER_FILL))
+                .set_align(FormatAlign::Center),
+            label: boxed()
+                .set_bold()
+                .set_background_color(Color::RGB(HEADER_FILL))
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            fixed: boxed()
+                .set_background_color(Color::RGB(FIXED_FILL))
+                .set_text_wrap(),
+            fixed_center: boxed()
+                .set_background_color(Color::RGB(FIXED_FILL))
+                .set_align(FormatAlign::Center),
+            formula: boxed()
+                .set_bold()
+                .set_background_color(Color::RGB(FIXED_FILL))
+                .set_num_format("#,##0"),
+            amount_in: input().set_num_format("#,##0"),
+            text_in: input().set_num_format("@"),
+            wrap_in: input().set_num_format("@").set_text_wrap(),
+            target_in: input().set_align(FormatAlign::Center).set_text_wrap(),
+            date_in: input()
+                .set_num_format("yyyy-mm-dd")
+                .set_align(FormatAlign::Left),
+            quarter_in: input().set_num_format("@").set_align(FormatAlign::Center),
+            guide_head: base().set_bold().set_font_size(11),
+            guide: base().set_text_wrap().set_align(FormatAlign::Top),
+            guide_num: base().set_bold().set_align(FormatAlign::Top),
+        }
+    }
+}
+
+fn a1(row: u32, col: u16) -> String {
+    format!("{}{}", column_name(u32::from(col)), row + 1)
+}
+
+/// Shared page and protection setup: A4 landscape, one page wide, protected without a
+/// password with only the unlocked cells editable.
+fn finish_sheet(ws: &mut Worksheet) {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true)
+        .set_footer("&C&P / &N");
+    ws.protect_with_options(&ProtectionOptions {
+        select_locked_cells: true,
+        select_unlocked_cells: true,
+        format_columns: true,
+        format_rows: true,
+        ..ProtectionOptions::new()
+    });
+}
+
+/// Row height (points) for a wrapped text in a column `width` characters wide.
+fn wrapped_height(text: &str, width: f64) -> f64 {
+    let lines: usize = text
+        .lines()
+        .map(|l| {
+            let w = UnicodeWidthStr::width(l) as f64;
+            ((w / (width * 0.95)).ceil() as usize).max(1)
+        })
+        .sum();
+    (lines.max(1) as f64) * 15.0 + 4.0
+}
+
+/// Builds the blank form of one leaf.
+///
+/// # Errors
+/// A text longer than Excel allows (a data-validation message over 255 characters, a
+/// sheet name) — only possible with an unusual definition.
+pub fn form_bytes(pledge: &Pledge, leaf: Leaf<'_>) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    wb.set_default_format(&base(), 20, 64)?;
+    let created = ExcelDateTime::from_ymd(CREATED.0, CREATED.1, CREATED.2)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{} 제출 양식", leaf.key().label()))
+            .set_subject(pledge.title.clone())
+            .set_company(pledge.department.clone())
+            .set_author("gongyak")
+            .set_comment("gongyak template 으로 만든 제출 양식")
+            .set_creation_datetime(&created),
+    );
+    guide_sheet(wb.add_worksheet(), pledge, leaf, &st)?;
+    info_sheet(wb.add_worksheet(), pledge, leaf, &st)?;
+    invest_sheet(wb.add_worksheet(), pledge, &st)?;
+    targets_sheet(wb.add_worksheet(), pledge, leaf, &st)?;
+    roadmap_sheet(wb.add_worksheet(), pledge, &st)?;
+    wb.save_to_buffer()
+}
+
+fn guide_sheet(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    leaf: Leaf<'_>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    const TEXT_WIDTH: f64 = 110.0;
+    ws.set_name(SHEET_GUIDE)?;
+    ws.set_column_width(0, 4)?;
+    ws.set_column_width(1, TEXT_WIDTH)?;
+    ws.set_screen_gridlines(false);
+    ws.write_with_format(0, 0, "공약 추진계획 제출 양식 — 작성요령", &st.title)?;
+    ws.set_row_height(0, 24)?;
+
+    let mut row = 2;
+    let mut fact = |ws: &mut Worksheet, label: &str, value: &str| -> Result<(), XlsxError> {
+        ws.write_with_format(row, 1, format!("{label}: {value}"), &st.guide_head)?;
+        row += 1;
+        Ok(())
+    };
+    fact(ws, "공약명", &pledge.title)?;
+    fact(ws, "사업명", &leaf.program.name)?;
+    if let Some(sub) = leaf.subprogram {
+        fact(ws, "세부사업", &sub.name)?;
+    }
+    fact(ws, "사업비(공약에 정해진 총계)", &{
+        format!(
+            "{} {}",
+            crate::parse::fmt_amount(leaf.def().budget),
+            pledge.unit
+        )
+    })?;
+
+    let (start, end) = (pledge.term.start, pledge.term.end);
+    let steps = guide_steps(pledge, start, end);
+    row += 1;
+    for (i, text) in steps.iter().enumerate() {
+        ws.write_with_format(row, 0, format!("{}.", i + 1), &st.guide_num)?;
+        ws.write_with_format(row, 1, text.as_str(), &st.guide)?;
+        ws.set_row_height(row, wrapped_height(text, TEXT_WIDTH))?;
+        row += 1;
+    }
+    row += 1;
+    ws.write_with_format(
+        row,
+        1,
+        format!("문의: {} (공약 총괄 부서)", pledge.department),
+        &st.guide_head,
+    )?;
+    ws.set_print_area(0, 0, row, 1)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+/// The numbered instructions of 작성요령.
+fn guide_steps(pledge: &Pledge, start: i32, end: i32) -> Vec<String> {
+    let unit = &pledge.unit;
+    let (before, after) = (&pledge.before_label, &pledge.after_label);
+    vec![
+        "이 양식은 위 사업 하나의 추진계획을 제출하는 양식입니다. 사업마다 자기 양식을 사용하세요.\n\
+         노란 칸만 입력할 수 있습니다. 회색 칸(공약명·사업명, 계·총계)은 미리 채워져 있거나 자동으로 계산되며 잠겨 있습니다."
+            .to_owned(),
+        format!(
+            "'{SHEET_INFO}' 시트: 제출부서, 담당자, 연락처(예: 031-481-0000), 기준일(자료의 기준 날짜, 예: {end}-11-24)을 입력합니다.\n\
+             같은 사업을 다시 제출하면 기준일이 더 최근인 파일이 반영됩니다(기준일이 같으면 나중에 들어온 파일)."
+        ),
+        format!(
+            "'{SHEET_INVEST}' 시트: 재원별(국비·도비·시비 등) 금액을 {unit} 단위 숫자로 입력합니다. 예: 15억 원은 1,500 입니다.\n\
+             '{before}' 열에는 {}년까지 이미 투자한 금액, '{after}' 열에는 {}년 이후에 계획한 금액을 넣습니다. 없는 금액은 비워 두거나 0을 입력합니다.\n\
+             '계' 행과 '총계' 열은 수식으로 자동 합계되므로 입력하지 않습니다. 금액 칸에는 0 이상의 숫자만 들어갑니다.",
+            start - 1,
+            end + 1
+        ),
+        format!(
+            "'{SHEET_TARGETS}' 시트: {start}년~{end}년 연도별 추진내용과 성과지표의 목표(숫자)를 입력합니다.\n\
+             아직 정해지지 않은 목표는 '미정'이라고 적거나 비워 둡니다. 필요하면 '비고'에 설명(예: *매년 시행계획 수립 후 성과목표 확정)을 적습니다."
+        ),
+        format!(
+            "'{SHEET_ROADMAP}' 시트: 세부내용을 적고 시작·종료 분기를 목록에서 고릅니다({start}-Q1 = {start}년 1분기 … {end}-Q4). 쓰지 않는 줄은 비워 둡니다."
+        ),
+        "시트 이름과 표의 제목(구분, 총계, 국비, 연도 등)은 바꾸지 마세요. 시트를 지우거나 행·열을 넣고 빼지 마세요.\n\
+         시트는 실수를 막으려고 보호되어 있습니다(암호 없음). 꼭 필요하면 [검토] → [시트 보호 해제]로 풀 수 있지만, 표의 모양은 그대로 두세요."
+            .to_owned(),
+        "제출: 저장한 파일을 총괄 부서가 알려 준 공유 폴더의 inbox 폴더에 넣습니다. 파일 이름은 바꾸어도 됩니다. 몇 초 안에 자동으로 처리됩니다.".to_owned(),
+        "결과: 접수되면 파일이 inbox\\accepted 폴더로 옮겨집니다.\n\
+         반려되면 inbox\\rejected 폴더로 옮겨지고, 옆에 '<파일명>.오류.txt'(무엇이 왜 틀렸는지 셀 위치와 함께)와 \
+         '<파일명>.검토.xlsx'(틀린 셀이 빨갛게 표시되고 메모가 달린 사본)가 생깁니다. 원본 파일을 고쳐 다시 inbox에 넣으면 됩니다."
+            .to_owned(),
+    ]
+}
+
+/// A validation that only shows an input message (any value allowed).
+fn hint(title: &str, message: &str) -> Result<DataValidation, XlsxError> {
+    DataValidation::new()
+        .allow_any_value()
+        .set_input_title(title)?
+        .set_input_message(message)
+}
+
+fn info_sheet(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    leaf: Leaf<'_>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_INFO)?;
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 72)?;
+    ws.merge_range(0, 0, 0, 1, "공약 추진계획 제출서", &st.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.write_with_format(
+        1,
+        0,
+        "※ 노란 칸을 입력하세요. 회색 칸은 양식이 정한 값이라 바꿀 수 없습니다.",
+        &st.note,
+    )?;
+
+    let mut row = 3;
+    let mut fixed = vec![
+        ("공약명", pledge.title.as_str()),
+        ("사업명", leaf.program.name.as_str()),
+    ];
+    if let Some(sub) = leaf.subprogram {
+        fixed.push(("세부사업", sub.name.as_str()));
+    }
+    for (label, value) in fixed {
+        ws.write_with_format(row, 0, label, &st.label)?;
+        ws.write_with_format(row, 1, value, &st.fixed)?;
+        ws.set_row_height(row, wrapped_height(value, 72.0).max(20.0))?;
+        row += 1;
+    }
+    let text_rule = |title: &str, message: &str| -> Result<DataValidation, XlsxError> {
+        DataValidation::new()
+            .allow_text_length(DataValidationRule::Between(1, 200))
+            .set_input_title(title)?
+            .set_input_message(message)?
+            .set_error_title("입력할 수 없는 값")?
+            .set_error_message("200자 이하로 입력하세요.")
+    };
+    for (label, title, message) in [
+        (
+            "제출부서",
+            "제출부서",
+            "사업을 맡은 부서와 팀을 입력하세요.\n예: 산업진흥과 미래산업팀",
+        ),
+        (
+            "담당자",
+            "담당자",
+            "이 파일을 작성한 담당자 이름을 입력하세요.",
+        ),
+        (
+            "연락처",
+            "연락처",
+            "담당자 전화번호를 입력하세요.\n예: 031-481-0000",
+        ),
+    ] {
+        ws.write_with_format(row, 0, label, &st.label)?;
+        ws.write_blank(row, 1, &st.text_in)?;
+        ws.add_data_validation(row, 1, row, 1, &text_rule(title, message)?)?;
+        ws.set_row_height(row, 20)?;
+        row += 1;
+    }
+    ws.write_with_format(row, 0, "기준일", &st.label)?;
+    ws.write_blank(row, 1, &st.date_in)?;
+    ws.set_row_height(row, 20)?;
+    let (first, last) = base_date_range(pledge)?;
+    let date_rule = DataValidation::new()
+        .allow_date(DataValidationRule::Between(first, last))
+        .set_input_title("기준일 (날짜)")?
+        .set_input_message(format!(
+            "자료의 기준 날짜를 입력하세요.\n예: {}-11-24\n같은 사업을 다시 내면 기준일이 최근인 파일이 반영됩니다.",
+            pledge.term.end
+        ))?
+        .set_error_title("날짜가 아닙니다")?
+        .set_error_message(format!(
+            "{}-01-01부터 {}-12-31 사이의 날짜를 2026-11-24 형식으로 입력하세요.",
+            pledge.term.start - 1,
+            pledge.term.end + 5
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(row, 1, row, 1, &date_rule)?;
+    ws.set_print_area(0, 0, row, 1)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+/// Dates a 기준일 may take: from a year before the term to five years after it.
+fn base_date_range(pledge: &Pledge) -> Result<(ExcelDateTime, ExcelDateTime), XlsxError> {
+    let year = |y: i32| u16::try_from(y.clamp(1900, 9999)).unwrap_or(1900);
+    Ok((
+        ExcelDateTime::from_ymd(year(pledge.term.start - 1), 1, 1)?,
+        ExcelDateTime::from_ymd(year(pledge.term.end + 5), 12, 31)?,
+    ))
+}
+
+fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_INVEST)?;
+    let years: Vec<i32> = pledge.term.years().collect();
+    // Columns: 구분 | 총계 | 기투자 | years… | 임기후
+    let last_col = u16::try_from(3 + years.len()).unwrap_or(u16::MAX);
+    let first_part = 2u16; // 기투자
+    let header_row = 2u32;
+    let sum_row = header_row + 1;
+    let first_source = sum_row + 1;
+    let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
+
+    ws.set_column_width(0, 10)?;
+    ws.set_column_width(1, 12)?;
+    for c in first_part..=last_col {
+        ws.set_column_width(c, 11)?;
+    }
+    ws.merge_range(0, 0, 0, last_col, "연차별 투자계획", &st.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col - 1,
+        "※ 노란 칸에 재원별 금액을 입력하세요. 계와 총계는 자동으로 계산됩니다.",
+        &st.note,
+    )?;
+    ws.write_with_format(
+        1,
+        last_col,
+        format!("(단위 : {})", pledge.unit),
+        &st.unit_note,
+    )?;
+
+    let mut headers = vec![
+        "구분".to_owned(),
+        "총계".to_owned(),
+        pledge.before_label.clone(),
+    ];
+    headers.extend(years.iter().map(|y| format!("{y}년")));
+    headers.push(pledge.after_label.clone());
+    for (c, h) in headers.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        ws.write_with_format(header_row, c, h.as_str(), &st.header)?;
+    }
+    ws.set_row_height(header_row, 20)?;
+
+    // 계 row: column sums of the sources; its 총계 is the sum of its parts.
+    ws.write_with_format(sum_row, 0, "계", &st.header)?;
+    ws.write_formula_with_format(
+        sum_row,
+        1,
+        Formula::new(format!(
+            "=SUM({}:{})",
+            a1(sum_row, first_part),
+            a1(sum_row, last_col)
+        ))
+        .set_result("0"),
+        &st.formula,
+    )?;
+    for c in first_part..=last_col {
+        ws.write_formula_with_format(
+            sum_row,
+            c,
+            Formula::new(format!(
+                "=SUM({}:{})",
+                a1(first_source, c),
+                a1(last_source, c)
+            ))
+            .set_result("0"),
+            &st.formula,
+        )?;
+    }
+    ws.set_row_height(sum_row, 20)?;
+    for (i, source) in pledge.sources.iter().enumerate() {
+        let r = first_source + u32::try_from(i).unwrap_or(0);
+        ws.write_with_format(r, 0, source.as_str(), &st.header)?;
+        ws.write_formula_with_format(
+            r,
+            1,
+            Formula::new(format!("=SUM({}:{})", a1(r, first_part), a1(r, last_col)))
+                .set_result("0"),
+            &st.formula,
+        )?;
+        for c in first_part..=last_col {
+            ws.write_blank(r, c, &st.amount_in)?;
+        }
+        ws.set_row_height(r, 20)?;
+    }
+    let amount_rule = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+        .set_input_title(format!("금액 (단위: {})", pledge.unit))?
+        .set_input_message(format!(
+            "{} 단위 숫자를 입력하세요.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0.",
+            pledge.unit
+        ))?
+        .set_error_title("금액이 아닙니다")?
+        .set_error_message(format!(
+            "0 이상의 숫자만 입력할 수 있습니다(단위: {}). 음수나 글자는 넣을 수 없습니다.",
+            pledge.unit
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(
+        first_source,
+        first_part,
+        last_source,
+        last_col,
+        &amount_rule,
+    )?;
+
+    let note_row = last_source + 2;
+    let note = format!(
+        "※ {}: {}년까지 투자한 금액 · {}: {}년 이후 계획 금액 · 총계 = {} + 연도별 + {}",
+        pledge.before_label,
+        pledge.term.start - 1,
+        pledge.after_label,
+        pledge.term.end + 1,
+        pledge.before_label,
+        pledge.after_label
+    );
+    ws.merge_range(note_row, 0, note_row, last_col, &note, &st.note)?;
+    ws.set_print_area(0, 0, note_row, last_col)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+fn targets_sheet(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    leaf: Leaf<'_>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_TARGETS)?;
+    let years: Vec<i32> = pledge.term.years().collect();
+    let first_year = 2u16;
+    let last_col = first_year + u16::try_from(years.len()).unwrap_or(1) - 1;
+    let header_row = 2u32;
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 9)?;
+    for c in first_year..=last_col {
+        ws.set_column_width(c, 22)?;
+    }
+    ws.merge_range(0, 0, 0, last_col, "연차별 추진목표", &st.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        "※ 노란 칸에 연도별 추진내용과 목표를 입력하세요. 정해지지 않은 목표는 '미정'으로 적거나 비워 둡니다.",
+        &st.note,
+    )?;
+    ws.write_with_format(header_row, 0, "구분", &st.header)?;
+    ws.write_with_format(header_row, 1, "단위", &st.header)?;
+    for (i, y) in years.iter().enumerate() {
+        let c = first_year + u16::try_from(i).unwrap_or(0);
+        ws.write_with_format(header_row, c, format!("{y}년"), &st.header)?;
+    }
+    ws.set_row_height(header_row, 20)?;
+
+    let content_row = header_row + 1;
+    ws.write_with_format(content_row, 0, "추진내용", &st.label)?;
+    ws.write_blank(content_row, 1, &st.fixed)?;
+    for c in first_year..=last_col {
+        ws.write_blank(content_row, c, &st.wrap_in)?;
+    }
+    ws.set_row_height(content_row, 48)?;
+    ws.add_data_validation(
+        content_row,
+        first_year,
+        content_row,
+        last_col,
+        &hint(
+            "추진내용",
+            "그 해에 추진할 내용을 짧게 적으세요.\n예: 강소특구육성 사업추진 (3차년)",
+        )?,
+    )?;
+
+    let mut row = content_row + 1;
+    for ind in &leaf.def().indicators {
+        ws.write_with_format(row, 0, ind.name.as_str(), &st.label)?;
+        ws.write_with_format(row, 1, ind.unit.as_str(), &st.fixed_center)?;
+        for c in first_year..=last_col {
+            ws.write_blank(row, c, &st.target_in)?;
+        }
+        ws.add_data_validation(
+            row,
+            first_year,
+            row,
+            last_col,
+            &hint(
+                &format!("목표 ({})", ind.unit),
+                &format!(
+                    "'{}' 목표를 숫자로 입력하세요(단위: {}).\n정해지지 않았으면 '미정'.",
+                    ind.name, ind.unit
+                ),
+            )?,
+        )?;
+        ws.set_row_height(row, 20)?;
+        row += 1;
+    }
+    ws.write_with_format(row, 0, "비고", &st.label)?;
+    ws.write_blank(row, 1, &st.fixed)?;
+    ws.merge_range(row, first_year, row, last_col, "", &st.wrap_in)?;
+    ws.add_data_validation(
+        row,
+        first_year,
+        row,
+        first_year,
+        &hint(
+            "비고",
+            "목표에 대한 설명이 있으면 적으세요.\n예: *매년 시행계획 수립 후 성과목표 확정",
+        )?,
+    )?;
+    ws.set_row_height(row, 32)?;
+    ws.set_print_area(0, 0, row, last_col)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+/// Every quarter of the term, `2022-Q1` … `2026-Q4`.
+pub fn term_quarters(pledge: &Pledge) -> Vec<String> {
+    pledge
+        .term
+        .years()
+        .flat_map(|y| (1..=4).filter_map(move |q| Quarter::new(y, q)))
+        .map(|q| q.to_string())
+        .collect()
+}
+
+fn roadmap_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_ROADMAP)?;
+    ws.set_column_width(0, 60)?;
+    ws.set_column_width(1, 12)?;
+    ws.set_column_width(2, 12)?;
+    ws.merge_range(0, 0, 0, 2, "추진일정", &st.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        2,
+        "※ 세부내용을 적고 시작·종료 분기를 목록에서 고르세요. 쓰지 않는 줄은 비워 둡니다.",
+        &st.note,
+    )?;
+    let header_row = 2u32;
+    for (c, h) in ["세부내용", "시작", "종료"].into_iter().enumerate() {
+        ws.write_with_format(header_row, c as u16, h, &st.header)?;
+    }
+    let first = header_row + 1;
+    let last = header_row + ROADMAP_ROWS;
+    for r in first..=last {
+        ws.write_blank(r, 0, &st.text_in)?;
+        ws.write_blank(r, 1, &st.quarter_in)?;
+        ws.write_blank(r, 2, &st.quarter_in)?;
+        ws.set_row_height(r, 20)?;
+    }
+
+    // The dropdown's list lives in a hidden column: an inline list is limited to 255
+    // characters, which a long term would exceed.
+    let quarters = term_quarters(pledge);
+    for (i, q) in quarters.iter().enumerate() {
+        let r = u32::try_from(i).unwrap_or(0);
+        ws.write_string(r, QUARTER_LIST_COL, q)?;
+    }
+    ws.set_column_hidden(QUARTER_LIST_COL)?;
+    let col = column_name(u32::from(QUARTER_LIST_COL));
+    let list = Formula::new(format!("=${col}$1:${col}${}", quarters.len().max(1)));
+    let (qs, qe) = (
+        quarters.first().cloned().unwrap_or_default(),
+        quarters.last().cloned().unwrap_or_default(),
+    );
+    let quarter_rule = DataValidation::new()
+        .allow_list_formula(list)
+        .set_input_title("분기 (목록에서 선택)")?
+        .set_input_message(format!(
+            "목록에서 분기를 고르세요.\n{qs} = {}년 1분기 … {qe}",
+            pledge.term.start
+        ))?
+        .set_error_title("목록에 없는 분기")?
+        .set_error_message(format!("{qs}부터 {qe}까지의 분기를 목록에서 고르세요."))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(first, 1, last, 2, &quarter_rule)?;
+    ws.add_data_validation(
+        first,
+        0,
+        last,
+        0,
+        &hint(
+            "세부내용",
+            "추진할 일을 적으세요. 시작·종료 분기도 함께 고릅니다.",
+        )?,
+    )?;
+    ws.set_print_area(0, 0, last, 2)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_for_windows() {
+        assert_eq!(safe_name_part("a/b:c*d?\"e<f>g|h\\i"), "a_b_c_d__e_f_g_h_i");
+        assert_eq!(safe_name_part("  이름.  "), "이름");
+        assert_eq!(safe_name_part("탭\t과\n줄"), "탭 과 줄");
+        assert_eq!(safe_name_part("..."), "_");
+        assert_eq!(
+            safe_name_part(&"가".repeat(100)).chars().count(),
+            NAME_PART_MAX
+        );
+    }
+}
