@@ -60,10 +60,12 @@ impl Config {
 
 /// The second daemon on the same inbox.
 #[derive(Debug, thiserror::Error)]
-#[error("another gongyak is already working on {inbox} (lock {lock}); stop it first")]
+#[error("another gongyak{holder} is already working on {inbox} (lock {lock}); stop it first")]
 pub struct AlreadyRunning {
     pub inbox: String,
     pub lock: String,
+    /// ` (process 1234)` when the lock file tells, else empty.
+    pub holder: String,
 }
 
 /// What happened to one file in a batch.
@@ -82,6 +84,9 @@ pub struct BatchSummary {
     pub files: Vec<FileResult>,
     /// Pledges whose reports may have changed.
     pub changed: BTreeSet<String>,
+    /// Files given back untouched: they did not open and were marked
+    /// [`Incoming::hold_unreadable`] (maybe still being copied).
+    pub held: Vec<PathBuf>,
 }
 
 impl BatchSummary {
@@ -110,6 +115,77 @@ impl Stamp {
     }
 }
 
+/// A file read from the inbox, with the size and time seen around the read.
+#[derive(Debug)]
+pub struct Incoming {
+    path: PathBuf,
+    /// NFC file name.
+    name: String,
+    hash: String,
+    bytes: Vec<u8>,
+    stamp: Stamp,
+    /// Set by the watcher while a file may still be arriving: if it does not open
+    /// (E-READ) it is handed back in [`BatchSummary::held`] instead of being rejected,
+    /// because a copy in progress looks exactly like a corrupt file.
+    pub hold_unreadable: bool,
+}
+
+/// What reading one inbox file gave.
+#[derive(Debug)]
+pub enum Load {
+    Ready(Incoming),
+    /// Not a candidate any more (moved away, deleted, replaced by a folder or link).
+    Gone,
+    /// Written to while being read: the bytes may be half old, half new.
+    Changed,
+    /// Could not be read (locked by another program, permissions).
+    Failed(std::io::Error),
+}
+
+impl Incoming {
+    /// Reads a candidate file once, noting its size and time before and after.
+    pub fn load(path: &Path) -> Load {
+        if !matches!(inbox::classify(path), Entry::Candidate(_)) {
+            return Load::Gone;
+        }
+        let Some(before) = Stamp::of(path) else {
+            return Load::Gone;
+        };
+        match std::fs::read(path) {
+            Ok(bytes) if Stamp::of(path) != Some(before) || before.len != bytes.len() as u64 => {
+                Load::Changed
+            }
+            Ok(bytes) => Load::Ready(Incoming {
+                path: path.to_owned(),
+                name: inbox::display_name(path),
+                hash: sha256_hex(&bytes),
+                bytes,
+                stamp: before,
+                hold_unreadable: false,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Load::Gone,
+            Err(e) => Load::Failed(e),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Size and modification time when it was read.
+    pub fn stamp(&self) -> (u64, Option<std::time::SystemTime>) {
+        (self.stamp.len, self.stamp.modified)
+    }
+}
+
 /// The current submission of a leaf as intake sees it, for W-SUPERSEDED.
 #[derive(Debug, Clone)]
 struct Current {
@@ -125,7 +201,7 @@ pub struct Engine {
     ledger: Ledger,
     current: HashMap<(String, LeafKey), Current>,
     digests: HashMap<String, String>,
-    _lock: File,
+    _locks: Vec<File>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -133,13 +209,31 @@ fn sha256_hex(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Takes the single-instance lock of an inbox.
+/// Takes the single-instance lock of an inbox: `<inbox>/.gongyak/lock`, and also
+/// `<state>/lock` when the state lives elsewhere, so that neither two daemons on one
+/// inbox (with different `--state`) nor two inboxes sharing one ledger can run.
 ///
 /// # Errors
-/// [`AlreadyRunning`] when another process holds it; I/O errors otherwise.
-pub fn lock_inbox(cfg: &Config) -> Result<File> {
-    let dir = cfg.state_dir();
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// [`AlreadyRunning`] when another process holds a lock; I/O errors otherwise.
+pub fn lock_inbox(cfg: &Config) -> Result<Vec<File>> {
+    let mut dirs = vec![cfg.inbox.join(inbox::STATE_DIR)];
+    let state = cfg.state_dir();
+    if !same_dir(&state, &dirs[0]) {
+        dirs.push(state);
+    }
+    dirs.iter().map(|dir| lock_in(cfg, dir)).collect()
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+fn lock_in(cfg: &Config, dir: &Path) -> Result<File> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("lock");
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -149,10 +243,25 @@ pub fn lock_inbox(cfg: &Config) -> Result<File> {
         .open(&path)
         .with_context(|| format!("cannot open the lock file {}", path.display()))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
+        Ok(()) => {
+            // Who holds it, for the second instance's message; a lock without a pid
+            // in it works just as well.
+            use std::io::Write;
+            let _ = file.set_len(0).and_then(|()| {
+                let mut f = &file;
+                writeln!(f, "{}", std::process::id())
+            });
+            Ok(file)
+        }
         Err(std::fs::TryLockError::WouldBlock) => Err(AlreadyRunning {
             inbox: cfg.inbox.display().to_string(),
             lock: path.display().to_string(),
+            // Windows locks are mandatory: the file cannot be read there.
+            holder: std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| t.trim().parse::<u32>().ok())
+                .map(|pid| format!(" (process {pid})"))
+                .unwrap_or_default(),
         }
         .into()),
         Err(std::fs::TryLockError::Error(e)) => {
@@ -172,8 +281,17 @@ impl Engine {
             std::fs::create_dir_all(&cfg.inbox)
                 .with_context(|| format!("cannot create the inbox {}", cfg.inbox.display()))?;
         }
-        let lock = lock_inbox(&cfg)?;
+        let locks = lock_inbox(&cfg)?;
         let ledger = Ledger::open(&cfg.state_dir().join("ledger.jsonl"))?;
+        // Temp files of writes a crash interrupted; the lock says none is ours now.
+        for dir in [
+            cfg.outbox.clone(),
+            cfg.outbox.join("history"),
+            cfg.inbox.join(inbox::ACCEPTED_DIR),
+            cfg.inbox.join(inbox::REJECTED_DIR),
+        ] {
+            inbox::remove_stale_temps(&dir);
+        }
         let mut current: HashMap<(String, LeafKey), Current> = HashMap::new();
         for r in ledger.records() {
             note_current(&mut current, r);
@@ -185,7 +303,7 @@ impl Engine {
             ledger,
             current,
             digests,
-            _lock: lock,
+            _locks: locks,
         })
     }
 
@@ -231,53 +349,53 @@ impl Engine {
         Ok(summary)
     }
 
-    /// Takes a batch of files: check, record (one sync), then move.
+    /// Takes a batch of files: check, record (one sync), then move. Files that vanish,
+    /// cannot be read or change while being read are skipped with a log line and stay
+    /// where they are.
     ///
     /// # Errors
-    /// The ledger cannot be written or synced. Files that vanish or cannot be read
-    /// are skipped with a log line and stay where they are.
+    /// The ledger cannot be written or synced; then nothing of the batch is recorded
+    /// or moved.
     pub fn process(&mut self, paths: &[PathBuf]) -> Result<BatchSummary> {
-        struct Loaded {
-            path: PathBuf,
-            name: String,
-            size: u64,
-            hash: String,
-            bytes: Vec<u8>,
-            stamp: Stamp,
-        }
-        let loaded: Vec<Loaded> = paths
+        let loaded: Vec<Incoming> = paths
             .par_iter()
-            .filter_map(|path| {
-                if !matches!(inbox::classify(path), Entry::Candidate(_)) {
-                    return None;
+            .filter_map(|path| match Incoming::load(path) {
+                Load::Ready(f) => Some(f),
+                Load::Gone => None,
+                Load::Changed => {
+                    tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), "changed while being read; will retry");
+                    None
                 }
-                let before = Stamp::of(path);
-                match std::fs::read(path) {
-                    // Written to while we read: the bytes may be half old, half new.
-                    Ok(bytes)
-                        if before.is_none()
-                            || Stamp::of(path) != before
-                            || before.is_some_and(|s| s.len != bytes.len() as u64) =>
-                    {
-                        tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), "changed while being read; will retry");
-                        None
-                    }
-                    Ok(bytes) => Some(Loaded {
-                        path: path.clone(),
-                        name: inbox::display_name(path),
-                        size: bytes.len() as u64,
-                        hash: sha256_hex(&bytes),
-                        bytes,
-                        stamp: before?,
-                    }),
-                    Err(e) => {
-                        tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
-                        None
-                    }
+                Load::Failed(e) => {
+                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
+                    None
                 }
             })
             .collect();
+        self.process_loaded(loaded)
+    }
 
+    /// [`Engine::process`] for files already read (the watcher reads each file once,
+    /// to see whether it is complete, and hands the bytes over).
+    ///
+    /// # Errors
+    /// The ledger cannot be written or synced; then nothing of the batch is recorded
+    /// or moved, and the files stay in the inbox.
+    pub fn process_loaded(&mut self, loaded: Vec<Incoming>) -> Result<BatchSummary> {
+        let result = self.record_and_move(loaded);
+        if result.is_err() {
+            // Whatever was appended is gone again (see Ledger::sync); so must be what
+            // intake derived from it.
+            self.ledger.rollback();
+            self.current.clear();
+            for r in self.ledger.records() {
+                note_current(&mut self.current, r);
+            }
+        }
+        result
+    }
+
+    fn record_and_move(&mut self, loaded: Vec<Incoming>) -> Result<BatchSummary> {
         // What each file needs, decided against the ledger as it was before the batch.
         enum Plan {
             Finish(usize),
@@ -321,9 +439,18 @@ impl Engine {
             .collect();
 
         let mut summary = BatchSummary::default();
-        let mut moves: Vec<(PathBuf, Stamp, Received)> = Vec::new();
+        let mut moves: Vec<(&Incoming, Received)> = Vec::new();
         let mut promised: HashMap<&'static str, Vec<String>> = HashMap::new();
+        // Accepted earlier in this batch, by hash: a byte-identical file later in the
+        // same batch is its duplicate, exactly as if it had come in the next batch.
+        let mut accepted_now: HashMap<&str, (u64, String)> = HashMap::new();
+        // (earlier file, its seq, the file that replaces it in the report)
+        let mut superseded: Vec<(String, u64, String)> = Vec::new();
         for ((f, plan), checked) in loaded.iter().zip(plans).zip(checked) {
+            let plan = match (plan, accepted_now.get(f.hash.as_str())) {
+                (Plan::Check, Some((seq, first))) => Plan::Duplicate(*seq, first.clone()),
+                (plan, _) => plan,
+            };
             let record = match plan {
                 Plan::Finish(idx) => {
                     let r = self.ledger.records()[idx].clone();
@@ -334,14 +461,14 @@ impl Engine {
                         codes: r.findings.iter().map(|x| x.code).collect(),
                         recovered: true,
                     });
-                    moves.push((f.path.clone(), f.stamp, r));
+                    moves.push((f, r));
                     continue;
                 }
                 Plan::Duplicate(seq, first) => Received {
                     seq: self.ledger.next_seq(),
                     received_at: Local::now(),
                     name: f.name.clone(),
-                    size: f.size,
+                    size: f.len(),
                     hash: f.hash.clone(),
                     outcome: Outcome::Duplicate,
                     stored_as: String::new(),
@@ -362,6 +489,10 @@ impl Engine {
                 },
                 Plan::Check => {
                     let mut c = checked.unwrap_or_else(|| check(&f.bytes, catalog, &limits));
+                    if f.hold_unreadable && c.findings.iter().any(|x| x.code == Code::Read) {
+                        summary.held.push(f.path.clone());
+                        continue;
+                    }
                     let outcome = if c.accepted() {
                         Outcome::Accepted
                     } else {
@@ -372,6 +503,7 @@ impl Engine {
                         && let Some(cur) = self.current.get(&(s.pledge_id.clone(), s.leaf.clone()))
                     {
                         let msg = if s.base_date >= cur.base_date {
+                            superseded.push((cur.name.clone(), cur.seq, f.name.clone()));
                             format!(
                                 "이 파일이 이전 제출 '{}'(기준일 {}, 접수 번호 {})을(를) 대체합니다.",
                                 cur.name, cur.base_date, cur.seq
@@ -388,7 +520,7 @@ impl Engine {
                         seq: self.ledger.next_seq(),
                         received_at: Local::now(),
                         name: f.name.clone(),
-                        size: f.size,
+                        size: f.len(),
                         hash: f.hash.clone(),
                         outcome,
                         stored_as: String::new(),
@@ -411,10 +543,11 @@ impl Engine {
             });
             taken.push(stored.clone());
             record.stored_as = format!("{dir_name}/{stored}");
-            if let Some(p) = &record.pledge_id
-                && record.outcome == Outcome::Accepted
-            {
-                summary.changed.insert(p.clone());
+            if record.outcome == Outcome::Accepted {
+                accepted_now.insert(&f.hash, (record.seq, record.name.clone()));
+                if let Some(p) = &record.pledge_id {
+                    summary.changed.insert(p.clone());
+                }
             }
             note_current(&mut self.current, &record);
             summary.files.push(FileResult {
@@ -424,28 +557,32 @@ impl Engine {
                 recovered: false,
             });
             self.ledger.append(record.clone())?;
-            moves.push((f.path.clone(), f.stamp, record));
+            moves.push((f, record));
         }
+        // Nothing is moved before every record of the batch is durable.
         self.ledger.sync()?;
 
-        for (path, stamp, record) in &moves {
-            if Stamp::of(path) != Some(*stamp) {
+        for (f, record) in &moves {
+            if Stamp::of(&f.path) != Some(f.stamp) {
                 // Replaced after it was read: the new content is processed next pass
                 // under its own hash; the recorded one stays in the ledger.
                 tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "replaced after reading; the new version will be processed on the next pass");
                 continue;
             }
-            if let Err(e) = self.settle_file(path, record) {
+            if let Err(e) = self.settle_file(&f.path, &f.bytes, record) {
                 tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
             } else {
                 log_outcome(record);
             }
         }
+        for (old, seq, by) in superseded {
+            tracing::info!(file = %inbox::log_name(&old), seq, by = %inbox::log_name(&by), "superseded");
+        }
         Ok(summary)
     }
 
     /// Writes the notes of a recorded file and moves it to where the ledger says.
-    fn settle_file(&self, path: &Path, record: &Received) -> Result<()> {
+    fn settle_file(&self, path: &Path, bytes: &[u8], record: &Received) -> Result<()> {
         let dest = self.cfg.inbox.join(&record.stored_as);
         let dir = dest.parent().unwrap_or(&self.cfg.inbox);
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -460,20 +597,13 @@ impl Engine {
                 &record.findings,
             );
             inbox::atomic_write(&dir.join(inbox::error_note_name(&stored)), &note)?;
-            match std::fs::read(path) {
-                Ok(bytes) => {
-                    match crate::review::review_copy(&bytes, &record.findings, &self.cfg.limits) {
-                        Ok(Some(review)) => {
-                            inbox::atomic_write(&dir.join(inbox::review_name(&stored)), &review)?
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            tracing::warn!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "no review copy")
-                        }
-                    }
+            match crate::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
+                Ok(Some(review)) => {
+                    inbox::atomic_write(&dir.join(inbox::review_name(&stored)), &review)?
                 }
+                Ok(None) => {}
                 Err(e) => {
-                    tracing::warn!(file = %inbox::log_name(&record.name), error = %e, "no review copy")
+                    tracing::warn!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "no review copy")
                 }
             }
         }

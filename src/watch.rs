@@ -1,21 +1,34 @@
 //! `gongyak watch`: the daemon loop (SPEC §6).
 //!
 //! File-system events only say "look again"; what is taken is decided by the inbox
-//! listing: a file is taken once its size and modification time have not changed for
-//! the settle time (a Windows copy sets the full size at once, Excel saves through a
-//! temp file and a rename, so no single event means "complete"). A periodic rescan is
-//! the safety net for lost events, and the content hash in the ledger, not the name or
-//! the time, decides whether a file was already processed.
+//! listing. A file is taken once its size and modification time have not changed for
+//! the settle time *and* it opens: a Windows copy sets the full size at once and Excel
+//! saves through a temp file and a rename, so no single event means "complete". The
+//! settled file is read once; those bytes are what is checked, hashed and recorded. A
+//! file that does not open yet is given back and retried (it may still be arriving)
+//! until it has stayed unchanged for [`UNREADABLE_GRACE`]; only then is it rejected as
+//! unreadable.
+//!
+//! A periodic rescan is the safety net for lost events, and the content hash in the
+//! ledger, not the name or the time, decides whether a file was already processed.
+//! In polling mode (network shares, where no events arrive) the rescan *is* the
+//! watcher: the listing is the source of truth either way, so a separate poller would
+//! only stat the same files a second time.
+//!
+//! Report writes are coalesced: the reports are rewritten once the inbox has calmed
+//! down (nothing left arriving or settling), or every [`REPORT_INTERVAL`] during a
+//! long burst.
 
-use crate::app::{Config, Engine};
-use crate::inbox;
+use crate::app::{Config, Engine, Incoming, Load};
+use crate::inbox::{self, Entry};
 use anyhow::{Context, Result};
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
-use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// How the daemon watches.
@@ -39,249 +52,305 @@ impl Default for WatchOptions {
     }
 }
 
-/// A file seen in the inbox but not taken yet.
-#[derive(Debug, Clone)]
-struct Pending {
-    size: u64,
-    modified: Option<SystemTime>,
-    /// When size and time were last seen to change.
-    changed_at: Instant,
-    /// A complete-looking file that did not open yet is retried until then.
-    retry_after: Option<Instant>,
-}
-
-/// How long a file that stays unreadable is given before it is rejected: a copy
-/// that pauses longer than this between chunks is not a copy any more.
-const UNREADABLE_GRACE: Duration = Duration::from_secs(10);
+/// How long a file that does not open is given, unchanged, before it is rejected as
+/// unreadable: a copy that pauses longer than this between chunks is not a copy.
+pub const UNREADABLE_GRACE: Duration = Duration::from_secs(10);
 /// Report writes during a long burst happen at most this often.
-const REPORT_INTERVAL: Duration = Duration::from_secs(2);
-/// Files taken in one batch (one ledger sync, one report write).
-const MAX_BATCH: usize = 2_000;
+pub const REPORT_INTERVAL: Duration = Duration::from_secs(2);
+/// Files taken in one batch (one ledger sync). Small enough that a stop request is
+/// answered within a second or so, large enough that a burst needs few syncs.
+const MAX_BATCH: usize = 256;
+/// Bytes read into memory for one batch (files are limited to a few tens of MB each).
+const MAX_BATCH_BYTES: u64 = 256 * 1024 * 1024;
+/// Polling interval used when native events cannot be had (e.g. the inotify limit).
+const FALLBACK_POLL: Duration = Duration::from_secs(2);
+/// After the ledger could not be written, wait this long before the next try.
+const FAILURE_BACKOFF: Duration = Duration::from_secs(5);
+/// Longest wait between two looks at a file that does not open or cannot be read.
+const MAX_RETRY: Duration = Duration::from_secs(30);
 
 enum Wake {
     Fs,
     Stop,
 }
 
-static STOP_TX: OnceLock<std::sync::Mutex<mpsc::Sender<Wake>>> = OnceLock::new();
+/// The stop handler can be installed once per process; it forwards to the channel of
+/// the daemon currently running.
+static STOP_TX: OnceLock<Mutex<Option<mpsc::Sender<Wake>>>> = OnceLock::new();
 
-/// Runs until SIGINT/SIGTERM: finishes the batch in hand, writes the reports, returns.
-///
-/// # Errors
-/// Start-up failures (definitions, lock, folders, watcher); a bad file never stops it.
-pub fn watch(cfg: Config, opts: WatchOptions) -> Result<()> {
-    let mut engine = Engine::open(cfg)?;
-    let inbox_dir = engine.config().inbox.clone();
-    let (tx, rx) = mpsc::channel::<Wake>();
-
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = Arc::clone(&stop);
-        let _ = STOP_TX.set(std::sync::Mutex::new(tx.clone()));
-        ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
+fn install_stop_handler(tx: mpsc::Sender<Wake>) -> Result<()> {
+    let mut first = false;
+    let slot = STOP_TX.get_or_init(|| {
+        first = true;
+        Mutex::new(None)
+    });
+    if let Ok(mut s) = slot.lock() {
+        *s = Some(tx);
+    }
+    if first {
+        ctrlc::set_handler(|| {
             if let Some(m) = STOP_TX.get()
-                && let Ok(tx) = m.lock()
+                && let Ok(s) = m.lock()
+                && let Some(tx) = s.as_ref()
             {
                 let _ = tx.send(Wake::Stop);
             }
         })
         .context("cannot install the SIGINT/SIGTERM handler")?;
     }
+    Ok(())
+}
 
-    let handler = {
-        let tx = tx.clone();
-        move |res: notify::Result<notify::Event>| match res {
-            Ok(_) => {
+/// A file seen in the inbox but not taken yet.
+#[derive(Debug, Clone)]
+struct Pending {
+    size: u64,
+    modified: Option<SystemTime>,
+    /// When size and time were last seen to change (or first seen).
+    changed_at: Instant,
+    /// Arrival order, so that files of one batch are recorded as they came.
+    order: u64,
+    /// Not before then (a file that did not open or could not be read).
+    retry_after: Option<Instant>,
+    /// Looks at a file that did not open or could not be read, for the back-off.
+    tries: u32,
+}
+
+impl Pending {
+    fn ready_at(&self, settle: Duration) -> Instant {
+        let settled = self.changed_at + settle;
+        self.retry_after.map_or(settled, |r| r.max(settled))
+    }
+
+    fn back_off(&mut self, now: Instant, settle: Duration) {
+        self.tries = self.tries.saturating_add(1);
+        let wait = settle
+            .max(Duration::from_millis(200))
+            .saturating_mul(1 << self.tries.min(8))
+            .min(MAX_RETRY);
+        self.retry_after = Some(now + wait);
+    }
+}
+
+/// Where news of the inbox comes from.
+enum Source {
+    /// Native events; the watcher must stay alive.
+    Events { _watcher: RecommendedWatcher },
+    /// No events: the periodic listing is all there is.
+    Poll,
+}
+
+fn start_source(inbox: &Path, opts: &WatchOptions, tx: &mpsc::Sender<Wake>) -> Source {
+    if opts.poll.is_some() {
+        return Source::Poll;
+    }
+    match native_watcher(inbox, tx.clone()) {
+        Ok(w) => Source::Events { _watcher: w },
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), interval_s = FALLBACK_POLL.as_secs_f64(), "file events unavailable; polling instead");
+            Source::Poll
+        }
+    }
+}
+
+fn native_watcher(inbox: &Path, tx: mpsc::Sender<Wake>) -> Result<RecommendedWatcher> {
+    let handler = move |res: notify::Result<notify::Event>| match res {
+        Ok(ev) => {
+            // Our own reads open files in the inbox; only changes matter.
+            let relevant = match ev.kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+                EventKind::Access(_) => false,
+                _ => true,
+            };
+            if relevant {
                 let _ = tx.send(Wake::Fs);
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "watcher error; the rescan will catch up");
-                let _ = tx.send(Wake::Fs);
-            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "watcher error; the rescan will catch up");
+            let _ = tx.send(Wake::Fs);
         }
     };
-    // Keep the watcher alive for the whole loop.
-    let _watcher: Box<dyn Watcher> = match opts.poll {
-        Some(interval) => {
-            let mut w = PollWatcher::new(
-                handler,
-                notify::Config::default().with_poll_interval(interval),
-            )
-            .context("cannot start the polling watcher")?;
-            w.watch(&inbox_dir, RecursiveMode::NonRecursive)
-                .with_context(|| format!("cannot watch {}", inbox_dir.display()))?;
-            Box::new(w)
-        }
-        None => {
-            let mut w: RecommendedWatcher =
-                notify::recommended_watcher(handler).context("cannot start the file watcher")?;
-            w.watch(&inbox_dir, RecursiveMode::NonRecursive)
-                .with_context(|| format!("cannot watch {}", inbox_dir.display()))?;
-            Box::new(w)
-        }
-    };
+    let mut w = notify::recommended_watcher(handler).context("cannot start the file watcher")?;
+    w.watch(inbox, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch {}", inbox.display()))?;
+    Ok(w)
+}
+
+/// Runs until SIGINT/SIGTERM: finishes the batch in hand, writes the reports, returns.
+///
+/// # Errors
+/// Start-up failures (definitions, lock, folders, signal handler), and a ledger that
+/// can no longer be written safely; a bad file never stops it.
+pub fn watch(cfg: Config, opts: WatchOptions) -> Result<()> {
+    let mut engine = Engine::open(cfg)?;
+    let inbox_dir = engine.config().inbox.clone();
+    let (tx, rx) = mpsc::channel::<Wake>();
+    install_stop_handler(tx.clone())?;
+
+    // Events first, then the first listing: nothing dropped meanwhile is missed.
+    let mut source = start_source(&inbox_dir, &opts, &tx);
+    let scan_every = match (&source, opts.poll) {
+        (Source::Poll, Some(p)) => p.min(opts.rescan),
+        (Source::Poll, None) => FALLBACK_POLL.min(opts.rescan),
+        (Source::Events { .. }, _) => opts.rescan,
+    }
+    .max(Duration::from_millis(10));
+
+    // Reports first, so the outbox is current even before anything new arrives.
+    let mut reports = Reports::default();
+    reports.write(&mut engine, true);
+    // Ready: anything dropped from now on is answered.
     tracing::info!(
         inbox = %inbox_dir.display(),
         outbox = %engine.config().outbox.display(),
-        mode = if opts.poll.is_some() { "poll" } else { "events" },
+        mode = match source { Source::Events { .. } => "events", Source::Poll => "poll" },
+        scan_every_s = scan_every.as_secs_f64(),
         settle_ms = opts.settle.as_millis() as u64,
         "watching"
     );
 
-    // Reports first, so the outbox is current even before anything new arrives.
-    let mut dirty_reports: Option<BTreeSet<String>> = None;
-    let mut report_failed_at: Option<Instant> = None;
-    write_reports(&mut engine, None, &mut dirty_reports, &mut report_failed_at);
-
-    let mut pending: HashMap<PathBuf, Pending> = HashMap::new();
-    let mut last_scan = Instant::now() - opts.rescan;
-    let mut last_report = Instant::now();
+    let tick = (opts.settle / 5).clamp(Duration::from_millis(10), Duration::from_millis(100));
+    let mut state = Inbox::default();
+    let mut next_scan = Instant::now();
     let mut need_scan = true;
-    let tick = (opts.settle / 4).clamp(Duration::from_millis(20), Duration::from_millis(250));
-    let poll_scan = opts.poll.unwrap_or(opts.rescan);
+    let mut inbox_lost = false;
+    let mut stop = false;
+    let mut paused_until: Option<Instant> = None;
 
-    loop {
-        if stop.load(Ordering::SeqCst) {
+    while !stop {
+        let now = Instant::now();
+        let mut wake_at = next_scan;
+        if !state.pending.is_empty() {
+            // Look again every tick (a copy in progress changes size), and exactly
+            // when the first file could be taken.
+            let mut earliest = state
+                .pending
+                .values()
+                .map(|p| p.ready_at(opts.settle))
+                .min();
+            if let Some(t) = paused_until {
+                earliest = earliest.map(|e| e.max(t));
+            }
+            wake_at = wake_at.min(now + tick);
+            if let Some(e) = earliest {
+                wake_at = wake_at.min(e.max(now));
+            }
+        }
+        if let Some(at) = reports.due_at() {
+            wake_at = wake_at.min(at);
+        }
+        match rx.recv_timeout(wake_at.saturating_duration_since(now)) {
+            Ok(Wake::Fs) => need_scan = true,
+            Ok(Wake::Stop) => stop = true,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => stop = true,
+        }
+        // Drain what queued up meanwhile: one listing answers many events.
+        while let Ok(w) = rx.try_recv() {
+            match w {
+                Wake::Fs => need_scan = true,
+                Wake::Stop => stop = true,
+            }
+        }
+        if stop {
             break;
         }
-        match rx.recv_timeout(tick) {
-            Ok(Wake::Fs) => {
-                need_scan = true;
-                while let Ok(w) = rx.try_recv() {
-                    if matches!(w, Wake::Stop) {
-                        stop.store(true, Ordering::SeqCst);
+
+        let now = Instant::now();
+        if need_scan || now >= next_scan || !state.pending.is_empty() {
+            match refresh(&inbox_dir, &mut state, now) {
+                Ok(()) => {
+                    if inbox_lost {
+                        inbox_lost = false;
+                        tracing::info!(inbox = %inbox_dir.display(), "inbox reachable again");
+                        if let Source::Events { .. } = source {
+                            // The old watch died with the folder it watched.
+                            source = start_source(&inbox_dir, &opts, &tx);
+                        }
                     }
                 }
-            }
-            Ok(Wake::Stop) => stop.store(true, Ordering::SeqCst),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
-        let now = Instant::now();
-        if need_scan
-            || now.duration_since(last_scan) >= opts.rescan
-            || now.duration_since(last_scan) >= poll_scan
-            || !pending.is_empty()
-        {
-            if let Err(e) = refresh(&engine, &mut pending, now) {
-                tracing::error!(error = %format!("{e:#}"), "cannot list the inbox; retrying");
+                Err(e) => {
+                    if !inbox_lost {
+                        tracing::error!(error = %format!("{e:#}"), "cannot list the inbox; retrying");
+                        inbox_lost = true;
+                    }
+                }
             }
             need_scan = false;
-            last_scan = now;
+            if now >= next_scan {
+                next_scan = now + scan_every;
+            }
         }
 
-        let ready: Vec<PathBuf> = pending
-            .iter()
-            .filter(|(_, p)| {
-                now.duration_since(p.changed_at) >= opts.settle
-                    && p.retry_after.is_none_or(|t| now >= t)
-            })
-            .map(|(path, _)| path.clone())
-            .take(MAX_BATCH)
-            .collect();
-        if !ready.is_empty() {
-            // A complete-looking file that does not open yet may still be copying.
-            let (take, wait): (Vec<PathBuf>, Vec<PathBuf>) = ready.into_iter().partition(|p| {
-                let p_state = &pending[p];
-                opens_or_gave_up(p, p_state, now)
-            });
-            for p in wait {
-                if let Some(st) = pending.get_mut(&p) {
-                    st.retry_after = Some(now + opts.settle.max(Duration::from_millis(200)));
-                }
-            }
-            if !take.is_empty() {
-                for p in &take {
-                    pending.remove(p);
-                }
-                match engine.process(&take) {
-                    Ok(summary) => {
-                        dirty_reports
-                            .get_or_insert_with(BTreeSet::new)
-                            .extend(summary.changed);
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %format!("{e:#}"), "batch failed; files stay in the inbox and are retried");
-                    }
+        if paused_until.is_none_or(|t| now >= t) {
+            paused_until = None;
+            match take_ready(&mut engine, &mut state.pending, opts.settle, now) {
+                Ok(changed) => reports.mark(changed),
+                Err(e) if engine.ledger().is_broken() => return Err(e),
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "batch not recorded; its files stay in the inbox and are retried");
+                    paused_until = Some(now + FAILURE_BACKOFF);
                 }
             }
         }
 
-        // Coalesce report writes: when the inbox has calmed down, or every few
+        // Coalesce report writes: when nothing is waiting any more, or every few
         // seconds during a long burst.
-        let calm = pending.is_empty();
-        if dirty_reports.is_some()
-            && (calm || now.duration_since(last_report) >= REPORT_INTERVAL)
-            && report_failed_at.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(5))
-        {
-            let only = dirty_reports.clone();
-            write_reports(
-                &mut engine,
-                only.as_ref(),
-                &mut dirty_reports,
-                &mut report_failed_at,
-            );
-            last_report = now;
+        // Files waiting for a retry (not opening yet, locked) do not hold it up.
+        let calm = state.pending.values().all(|p| p.retry_after.is_some());
+        if reports.should_write(calm, Instant::now()) {
+            reports.write(&mut engine, false);
         }
     }
 
-    tracing::info!("stopping: writing reports");
-    let only = dirty_reports.clone();
-    if dirty_reports.is_some() {
-        write_reports(
-            &mut engine,
-            only.as_ref(),
-            &mut dirty_reports,
-            &mut report_failed_at,
-        );
+    tracing::info!("stopping");
+    if reports.dirty.is_some() {
+        reports.write(&mut engine, false);
     }
+    drop(source);
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Writes reports; on failure keeps them dirty so the loop retries, and the previous
-/// report stays as it was (atomic replace).
-fn write_reports(
-    engine: &mut Engine,
-    only: Option<&BTreeSet<String>>,
-    dirty: &mut Option<BTreeSet<String>>,
-    failed_at: &mut Option<Instant>,
-) {
-    match engine.write_reports(only, false) {
-        Ok(_) => {
-            *dirty = None;
-            *failed_at = None;
-        }
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "cannot write the report; previous report kept, retrying");
-            *failed_at = Some(Instant::now());
-            if dirty.is_none() {
-                *dirty = Some(
-                    engine
-                        .catalog()
-                        .pledges
-                        .iter()
-                        .map(|p| p.id.clone())
-                        .collect(),
-                );
-            }
-        }
-    }
+/// What the loop knows about the inbox between two listings.
+#[derive(Default)]
+struct Inbox {
+    pending: HashMap<PathBuf, Pending>,
+    /// Links and special files, logged once each while they stay.
+    refused: HashSet<PathBuf>,
+    arrivals: u64,
 }
 
 /// Re-lists the inbox and updates what is pending, noting size/time changes.
-fn refresh(engine: &Engine, pending: &mut HashMap<PathBuf, Pending>, now: Instant) -> Result<()> {
-    let present = engine.scan()?;
-    pending.retain(|p, _| present.contains(p));
-    for path in present {
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            pending.remove(&path);
+fn refresh(dir: &Path, state: &mut Inbox, now: Instant) -> Result<()> {
+    let mut present = Vec::new();
+    let mut refused = HashSet::new();
+    for e in inbox::scan(dir)? {
+        match e {
+            Entry::Candidate(p) => present.push(p),
+            Entry::Refused(p, why) => {
+                if !state.refused.contains(&p) {
+                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(&p)), reason = why, "left in inbox, not read");
+                }
+                refused.insert(p);
+            }
+            Entry::Ignored => {}
+        }
+    }
+    state.refused = refused;
+    let present_set: HashSet<&PathBuf> = present.iter().collect();
+    let pending = &mut state.pending;
+    let arrivals = &mut state.arrivals;
+    pending.retain(|p, _| present_set.contains(p));
+    for path in &present {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            pending.remove(path);
             continue;
         };
         let size = meta.len();
         let modified = meta.modified().ok();
-        match pending.get_mut(&path) {
+        match pending.get_mut(path) {
             Some(p) if p.size == size && p.modified == modified => {}
             Some(p) => {
                 p.size = size;
@@ -290,14 +359,17 @@ fn refresh(engine: &Engine, pending: &mut HashMap<PathBuf, Pending>, now: Instan
                 p.retry_after = None;
             }
             None => {
-                tracing::info!(file = %inbox::log_name(&inbox::display_name(&path)), size, "received");
+                tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), size, "received");
+                *arrivals += 1;
                 pending.insert(
-                    path,
+                    path.clone(),
                     Pending {
                         size,
                         modified,
                         changed_at: now,
+                        order: *arrivals,
                         retry_after: None,
+                        tries: 0,
                     },
                 );
             }
@@ -306,29 +378,213 @@ fn refresh(engine: &Engine, pending: &mut HashMap<PathBuf, Pending>, now: Instan
     Ok(())
 }
 
-/// True when the file should be taken now: its bytes look like a whole workbook, or
-/// it has stayed unreadable (and unchanged) long enough to be rejected for it.
-fn opens_or_gave_up(path: &std::path::Path, p: &Pending, now: Instant) -> bool {
-    if now.duration_since(p.changed_at) >= UNREADABLE_GRACE {
-        return true;
+/// Reads the settled files (once each), hands the complete ones to the engine and
+/// puts the rest back to wait. Returns the pledges whose reports may have changed.
+fn take_ready(
+    engine: &mut Engine,
+    pending: &mut HashMap<PathBuf, Pending>,
+    settle: Duration,
+    now: Instant,
+) -> Result<BTreeSet<String>> {
+    let mut ready: Vec<(&PathBuf, &Pending)> = pending
+        .iter()
+        .filter(|(_, p)| now >= p.ready_at(settle))
+        .collect();
+    if ready.is_empty() {
+        return Ok(BTreeSet::new());
     }
-    match std::fs::read(path) {
-        Ok(bytes) => looks_complete(&bytes),
-        Err(_) => false,
+    ready.sort_by(|a, b| (a.1.order, a.0).cmp(&(b.1.order, b.0)));
+    let mut budget = 0u64;
+    let batch: Vec<PathBuf> = ready
+        .into_iter()
+        .take_while(|(_, p)| {
+            budget = budget.saturating_add(p.size);
+            budget <= MAX_BATCH_BYTES || p.size >= MAX_BATCH_BYTES
+        })
+        .take(MAX_BATCH)
+        .map(|(path, _)| path.clone())
+        .collect();
+
+    let loads: Vec<(PathBuf, Load)> = batch
+        .into_par_iter()
+        .map(|path| {
+            let load = Incoming::load(&path);
+            (path, load)
+        })
+        .collect();
+
+    let mut take: Vec<Incoming> = Vec::new();
+    let mut taken: HashMap<PathBuf, Pending> = HashMap::new();
+    for (path, load) in loads {
+        let Some(p) = pending.get_mut(&path) else {
+            continue;
+        };
+        match load {
+            Load::Ready(mut f) => {
+                if f.stamp() != (p.size, p.modified) {
+                    // Changed since the last look: not settled after all.
+                    (p.size, p.modified) = f.stamp();
+                    p.changed_at = now;
+                    p.retry_after = None;
+                    continue;
+                }
+                f.hold_unreadable = now.duration_since(p.changed_at) < UNREADABLE_GRACE;
+                if let Some(p) = pending.remove(&path) {
+                    taken.insert(path, p);
+                }
+                take.push(f);
+            }
+            Load::Gone => {
+                pending.remove(&path);
+            }
+            Load::Changed => {
+                p.changed_at = now;
+                p.retry_after = None;
+            }
+            Load::Failed(e) => {
+                if p.tries == 0 {
+                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(&path)), error = %e, "cannot read yet (open in another program?); will retry");
+                }
+                p.back_off(now, settle);
+            }
+        }
+    }
+    if take.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    match engine.process_loaded(take) {
+        Ok(summary) => {
+            for path in summary.held {
+                if let Some(mut p) = taken.remove(&path) {
+                    if p.tries == 0 {
+                        tracing::info!(file = %inbox::log_name(&inbox::display_name(&path)), "does not open yet (still being copied?); will look again");
+                    }
+                    // A steady pace, so that a file that never opens is rejected
+                    // soon after the grace period.
+                    p.tries = p.tries.saturating_add(1);
+                    p.retry_after = Some(now + settle.max(Duration::from_secs(1)));
+                    pending.insert(path, p);
+                }
+            }
+            Ok(summary.changed)
+        }
+        Err(e) => {
+            // Nothing was recorded: they wait in the inbox and are retried.
+            for (path, mut p) in taken {
+                p.retry_after = Some(now + FAILURE_BACKOFF);
+                pending.insert(path, p);
+            }
+            Err(e)
+        }
     }
 }
 
-/// A cheap completeness test: an empty file or a zip whose central directory is not
-/// there yet is still being written. Other formats are judged by the reader.
-fn looks_complete(bytes: &[u8]) -> bool {
-    if bytes.is_empty() {
-        return false;
+/// Which reports need rewriting, and when they were last written.
+#[derive(Default)]
+struct Reports {
+    /// `Some(set)`: these pledges changed since the last write.
+    dirty: Option<BTreeSet<String>>,
+    last_write: Option<Instant>,
+    failed_at: Option<Instant>,
+}
+
+impl Reports {
+    fn mark(&mut self, changed: BTreeSet<String>) {
+        if !changed.is_empty() {
+            self.dirty.get_or_insert_with(BTreeSet::new).extend(changed);
+        }
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok();
+
+    /// When a write should happen even while files keep arriving.
+    fn due_at(&self) -> Option<Instant> {
+        self.dirty.as_ref()?;
+        let interval = self.last_write.map(|t| t + REPORT_INTERVAL);
+        let retry = self.failed_at.map(|t| t + FAILURE_BACKOFF);
+        match (interval, retry) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return cfb::CompoundFile::open(std::io::Cursor::new(bytes)).is_ok();
+
+    fn should_write(&self, calm: bool, now: Instant) -> bool {
+        if self.dirty.is_none() {
+            return false;
+        }
+        if self.failed_at.is_some_and(|t| now < t + FAILURE_BACKOFF) {
+            return false;
+        }
+        calm || self.last_write.is_none_or(|t| now >= t + REPORT_INTERVAL)
     }
-    true
+
+    /// Writes the dirty reports (every report when `all`); on failure keeps them
+    /// dirty so the loop retries, and the previous report stays as it was (atomic
+    /// replace).
+    fn write(&mut self, engine: &mut Engine, all: bool) {
+        let only = if all { None } else { self.dirty.clone() };
+        match engine.write_reports(only.as_ref(), false) {
+            Ok(_) => {
+                self.dirty = None;
+                self.failed_at = None;
+            }
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "cannot write the report; previous report kept, retrying");
+                self.failed_at = Some(Instant::now());
+                if only.is_none() {
+                    self.dirty = Some(
+                        engine
+                            .catalog()
+                            .pledges
+                            .iter()
+                            .map(|p| p.id.clone())
+                            .collect(),
+                    );
+                }
+            }
+        }
+        self.last_write = Some(Instant::now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_up_to_a_cap() {
+        let now = Instant::now();
+        let mut p = Pending {
+            size: 1,
+            modified: None,
+            changed_at: now,
+            order: 1,
+            retry_after: None,
+            tries: 0,
+        };
+        let settle = Duration::from_millis(500);
+        assert_eq!(p.ready_at(settle), now + settle);
+        p.back_off(now, settle);
+        let first = p.retry_after.unwrap() - now;
+        p.back_off(now, settle);
+        let second = p.retry_after.unwrap() - now;
+        assert!(second > first, "{first:?} then {second:?}");
+        for _ in 0..20 {
+            p.back_off(now, settle);
+        }
+        assert_eq!(p.retry_after.unwrap() - now, MAX_RETRY);
+    }
+
+    #[test]
+    fn reports_wait_for_calm_or_the_interval() {
+        let now = Instant::now();
+        let mut r = Reports::default();
+        assert!(!r.should_write(true, now), "nothing dirty");
+        r.mark(BTreeSet::from(["p".to_owned()]));
+        assert!(r.should_write(true, now), "calm and never written");
+        r.last_write = Some(now);
+        assert!(!r.should_write(false, now), "burst going on, just written");
+        assert!(r.should_write(false, now + REPORT_INTERVAL));
+        assert_eq!(r.due_at(), Some(now + REPORT_INTERVAL));
+        r.failed_at = Some(now);
+        assert!(!r.should_write(true, now + Duration::from_secs(1)));
+    }
 }

@@ -7,3 +7,4 @@ mod forms;
 mod hostile;
 mod pipeline;
 mod tolerances;
+mod watch;
