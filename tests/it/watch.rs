@@ -710,3 +710,46 @@ fn sigterm_during_a_burst_finishes_the_batch_in_hand_and_writes_its_report() {
     assert_accounted_once(&sb, &files);
     assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
 }
+
+#[test]
+fn byte_identical_files_in_one_batch_are_one_submission_and_a_duplicate() {
+    let sb = Sandbox::new();
+    let bytes = std::fs::read(fixtures().join("seed/innopolis_투자계획_제출.xlsx")).unwrap();
+    sb.drop_bytes("가_원본.xlsx", &bytes);
+    sb.drop_bytes("나_사본.xlsx", &bytes);
+    // One pass takes both in one batch.
+    assert_eq!(sb.gongyak(&["run"]).status.code(), Some(0));
+    let records = ledger(&sb);
+    let outcomes: Vec<(&str, Outcome)> = records
+        .iter()
+        .map(|r| (r.name.as_str(), r.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("가_원본.xlsx", Outcome::Accepted),
+            ("나_사본.xlsx", Outcome::Duplicate)
+        ]
+    );
+    assert_eq!(records[1].findings[0].code.as_str(), "W-DUPLICATE");
+    assert_eq!(sb.files_in("accepted"), ["가_원본.xlsx", "나_사본.xlsx"]);
+}
+
+#[test]
+fn a_file_that_never_opens_is_rejected_once_after_the_grace_period() {
+    let sb = Sandbox::new();
+    let d = Daemon::running(&sb, &[]);
+    sb.drop_fixture("flawed/not_a_workbook.xlsx");
+    d.wait_for("the rejection", || {
+        sb.files_in("rejected") == ["not_a_workbook.xlsx", "not_a_workbook.오류.txt"]
+    });
+    let log = d.log();
+    let held = log
+        .find("does not open yet")
+        .unwrap_or_else(|| panic!("first given the benefit of the doubt:\n{log}"));
+    assert!(log.find("rejected").is_some_and(|r| r > held), "{log}");
+    let records = ledger(&sb);
+    assert_eq!(records.len(), 1, "{records:#?}");
+    assert_eq!(records[0].outcome, Outcome::Rejected);
+    assert_eq!(records[0].findings[0].code.as_str(), "E-READ");
+}
