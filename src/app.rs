@@ -87,6 +87,9 @@ pub struct BatchSummary {
     /// Files given back untouched: they did not open and were marked
     /// [`Incoming::hold_unreadable`] (maybe still being copied).
     pub held: Vec<PathBuf>,
+    /// Files recorded but not moved (e.g. held open by another program on Windows);
+    /// the move is finished on a later pass without a second record.
+    pub unmoved: Vec<PathBuf>,
 }
 
 impl BatchSummary {
@@ -454,7 +457,7 @@ impl Engine {
             let record = match plan {
                 Plan::Finish(idx) => {
                     let r = self.ledger.records()[idx].clone();
-                    tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, "finishing move recorded before a restart");
+                    tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, "finishing a move recorded earlier (before a restart, or when it failed)");
                     summary.files.push(FileResult {
                         name: f.name.clone(),
                         outcome: r.outcome,
@@ -571,6 +574,7 @@ impl Engine {
             }
             if let Err(e) = self.settle_file(&f.path, &f.bytes, record) {
                 tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
+                summary.unmoved.push(f.path.clone());
             } else {
                 log_outcome(record);
             }

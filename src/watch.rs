@@ -466,6 +466,14 @@ fn take_ready(
                     pending.insert(path, p);
                 }
             }
+            // Recorded, but the move failed (a program holding the file open): wait
+            // longer each time instead of failing again every settle period.
+            for path in summary.unmoved {
+                if let Some(mut p) = taken.remove(&path) {
+                    p.back_off(now, settle);
+                    pending.insert(path, p);
+                }
+            }
             Ok(summary.changed)
         }
         Err(e) => {

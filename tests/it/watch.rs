@@ -29,11 +29,16 @@ impl Daemon {
     /// `gongyak watch` in the sandbox with the fast timings and `extra` flags, its log
     /// (stderr) going to a file of its own.
     fn start(sb: &Sandbox, extra: &[&str]) -> Self {
+        Self::start_with(gongyak_cmd(), sb, extra)
+    }
+
+    /// [`Daemon::start`] through another command line (e.g. with fewer privileges).
+    fn start_with(mut cmd: std::process::Command, sb: &Sandbox, extra: &[&str]) -> Self {
         let log = sb.path().join(format!(
             "daemon-{}.log",
             LOGS.fetch_add(1, Ordering::SeqCst)
         ));
-        let child = gongyak_cmd()
+        let child = cmd
             .current_dir(sb.path())
             .arg("watch")
             .args(FAST)
@@ -318,9 +323,9 @@ fn a_flawed_file_is_rejected_with_an_error_note_and_a_review_copy_with_cell_note
     let sb = Sandbox::new();
     let d = Daemon::running(&sb, &[]);
     sb.drop_fixture("flawed/sum_mismatch.xlsx");
-    d.wait_for("the review copy", || {
-        sb.files_in("rejected").len() == 3 && waiting(&sb).is_empty()
-    });
+    // The log line follows the notes and the move.
+    d.wait_for("the rejection", || !d.events("rejected").is_empty());
+    assert!(waiting(&sb).is_empty());
     assert_eq!(
         sb.files_in("rejected"),
         vec![
@@ -511,12 +516,19 @@ fn three_hundred_files_at_once_are_all_processed_with_few_report_writes() {
     assert_eq!(d.events("rejected").len(), 12);
     assert_eq!(d.events("received").len(), 300);
     assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
+    let history = || {
+        std::fs::read_dir(sb.outbox().join("history"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".xlsx"))
+            .count()
+    };
+    // Each write logs its line after its dated copy.
+    d.wait_for("the last write logged", || {
+        d.events("report written").len() == history()
+    });
     let writes = d.events("report written").len() - before;
-    let history = std::fs::read_dir(sb.outbox().join("history"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".xlsx"))
-        .count();
+    let history = history();
     assert!(
         (1..20).contains(&writes),
         "{writes} report writes for one burst"
@@ -740,9 +752,12 @@ fn a_file_that_never_opens_is_rejected_once_after_the_grace_period() {
     let sb = Sandbox::new();
     let d = Daemon::running(&sb, &[]);
     sb.drop_fixture("flawed/not_a_workbook.xlsx");
-    d.wait_for("the rejection", || {
-        sb.files_in("rejected") == ["not_a_workbook.xlsx", "not_a_workbook.오류.txt"]
-    });
+    // The log line follows the move.
+    d.wait_for("the rejection", || !d.events("rejected").is_empty());
+    assert_eq!(
+        sb.files_in("rejected"),
+        ["not_a_workbook.xlsx", "not_a_workbook.오류.txt"]
+    );
     let log = d.log();
     let held = log
         .find("does not open yet")
@@ -752,4 +767,40 @@ fn a_file_that_never_opens_is_rejected_once_after_the_grace_period() {
     assert_eq!(records.len(), 1, "{records:#?}");
     assert_eq!(records[0].outcome, Outcome::Rejected);
     assert_eq!(records[0].findings[0].code.as_str(), "E-READ");
+}
+
+/// The binary without the root privilege to ignore file modes, so that a read-only
+/// folder is read-only even in a root container (CI).
+#[cfg(target_os = "linux")]
+fn unprivileged() -> std::process::Command {
+    let mut c = std::process::Command::new("setpriv");
+    c.args(["--bounding-set=-dac_override,-dac_read_search", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("gongyak"));
+    c
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_cannot_be_moved_is_recorded_once_and_moved_when_it_can() {
+    use std::os::unix::fs::PermissionsExt;
+    // What Windows does while a program holds the file open: it can be read, not moved.
+    let sb = Sandbox::new();
+    let accepted = sb.inbox().join("accepted");
+    std::fs::create_dir_all(&accepted).unwrap();
+    let mode = |m| std::fs::set_permissions(&accepted, std::fs::Permissions::from_mode(m));
+    mode(0o555).unwrap();
+    let d = Daemon::start_with(unprivileged(), &sb, &[]);
+    d.wait_for("the daemon to start", || d.log().contains("watching"));
+    sb.drop_fixture("seed/innopolis_투자계획_제출.xlsx");
+    d.wait_for("two failed moves", || {
+        d.events("cannot move; will finish on the next pass").len() >= 2
+    });
+    mode(0o755).unwrap();
+    d.wait_for("the move", || !d.events("accepted").is_empty());
+    assert!(waiting(&sb).is_empty());
+    assert_eq!(sb.files_in("accepted"), ["innopolis_투자계획_제출.xlsx"]);
+    assert_eq!(ledger(&sb).len(), 1, "recorded once, however often retried");
+    // Retried in place, with a growing wait, not taken as a new arrival each time.
+    assert_eq!(d.events("received").len(), 1, "{}", d.log());
+    assert_eq!(d.events("accepted").len(), 1, "{}", d.log());
 }
