@@ -300,12 +300,14 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadErro
     // The readers are third-party parsers of hostile bytes; a panic in one of them
     // (the fuzzer found integer overflows in calamine's xls reader) is a damaged file,
     // not the end of the daemon. Release builds keep overflow checks on for this.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_unguarded(bytes, limits)))
-        .unwrap_or_else(|_| {
-            Err(ReadError::Corrupt {
-                detail: "구조를 해석할 수 없음".to_owned(),
-            })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_unguarded(bytes, limits)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ReadError::Corrupt {
+            detail: "구조를 해석할 수 없음".to_owned(),
         })
+    })
 }
 
 fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
