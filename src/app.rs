@@ -10,7 +10,7 @@
 //! leaves files whose hash and name are in the ledger but which were not moved yet:
 //! the next pass finishes the move without a second record.
 
-use crate::check::{Checked, check};
+use crate::check::{self, Checked};
 use crate::consolidate::{Outcome, Received, consolidate};
 use crate::definition::{Catalog, LeafKey};
 use crate::finding::{Code, Finding};
@@ -147,13 +147,33 @@ pub enum Load {
 
 impl Incoming {
     /// Reads a candidate file once, noting its size and time before and after.
-    pub fn load(path: &Path) -> Load {
+    ///
+    /// A file over `limits.max_file_bytes` is only hashed, in a stream: a 10 GB file
+    /// dropped by mistake must be recorded and rejected without being held in memory.
+    pub fn load(path: &Path, limits: &Limits) -> Load {
         if !matches!(inbox::classify(path), Entry::Candidate(_)) {
             return Load::Gone;
         }
         let Some(before) = Stamp::of(path) else {
             return Load::Gone;
         };
+        if before.len > limits.max_file_bytes {
+            return match hash_file(path) {
+                Ok((_, len)) if Stamp::of(path) != Some(before) || len != before.len => {
+                    Load::Changed
+                }
+                Ok((hash, _)) => Load::Ready(Incoming {
+                    path: path.to_owned(),
+                    name: inbox::display_name(path),
+                    hash,
+                    bytes: Vec::new(),
+                    stamp: before,
+                    hold_unreadable: false,
+                }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Load::Gone,
+                Err(e) => Load::Failed(e),
+            };
+        }
         match std::fs::read(path) {
             Ok(bytes) if Stamp::of(path) != Some(before) || before.len != bytes.len() as u64 => {
                 Load::Changed
@@ -176,11 +196,19 @@ impl Incoming {
     }
 
     pub fn len(&self) -> u64 {
-        self.bytes.len() as u64
+        self.stamp.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.stamp.len == 0
+    }
+
+    /// read → parse → validate; a file too large to have been read is refused by size.
+    fn check(&self, catalog: &Catalog, limits: &Limits) -> Checked {
+        if self.stamp.len > limits.max_file_bytes {
+            return check::too_large(self.stamp.len, limits);
+        }
+        check::check(&self.bytes, catalog, limits)
     }
 
     /// Size and modification time when it was read.
@@ -208,8 +236,18 @@ pub struct Engine {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 and length of a file, read in a stream (bounded memory for any size).
+fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let len = std::io::copy(&mut File::open(path)?, &mut hasher)?;
+    Ok((hex(&hasher.finalize()), len))
 }
 
 /// Takes the single-instance lock of an inbox: `<inbox>/.gongyak/lock`, and also
@@ -360,9 +398,10 @@ impl Engine {
     /// The ledger cannot be written or synced; then nothing of the batch is recorded
     /// or moved.
     pub fn process(&mut self, paths: &[PathBuf]) -> Result<BatchSummary> {
+        let limits = self.cfg.limits;
         let loaded: Vec<Incoming> = paths
             .par_iter()
-            .filter_map(|path| match Incoming::load(path) {
+            .filter_map(|path| match Incoming::load(path, &limits) {
                 Load::Ready(f) => Some(f),
                 Load::Gone => None,
                 Load::Changed => {
@@ -438,7 +477,7 @@ impl Engine {
         let checked: Vec<Option<Checked>> = loaded
             .par_iter()
             .zip(plans.par_iter())
-            .map(|(f, plan)| matches!(plan, Plan::Check).then(|| check(&f.bytes, catalog, &limits)))
+            .map(|(f, plan)| matches!(plan, Plan::Check).then(|| f.check(catalog, &limits)))
             .collect();
 
         let mut summary = BatchSummary::default();
@@ -491,7 +530,7 @@ impl Engine {
                     submission: None,
                 },
                 Plan::Check => {
-                    let mut c = checked.unwrap_or_else(|| check(&f.bytes, catalog, &limits));
+                    let mut c = checked.unwrap_or_else(|| f.check(catalog, &limits));
                     if f.hold_unreadable && c.findings.iter().any(|x| x.code == Code::Read) {
                         summary.held.push(f.path.clone());
                         continue;
@@ -619,9 +658,7 @@ impl Engine {
         // A writer that still had the file open may have changed it after our last
         // look: then what was moved is not what was recorded. Hand it back to the
         // inbox, where it is processed as the new version it is.
-        let moved = std::fs::read(&dest)
-            .map(|b| sha256_hex(&b))
-            .unwrap_or_default();
+        let moved = hash_file(&dest).map(|(h, _)| h).unwrap_or_default();
         if moved != record.hash {
             let back = inbox::free_name(&self.cfg.inbox, &record.name, |_| false);
             tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "changed while being moved; returned to the inbox as a new version");

@@ -3,7 +3,7 @@
 use crate::definition::Catalog;
 use crate::finding::{Code, Finding, has_errors};
 use crate::model::Submission;
-use crate::read::{Limits, read_workbook};
+use crate::read::{Limits, ReadError, read_workbook};
 
 /// What one file amounts to.
 #[derive(Debug, Clone)]
@@ -40,5 +40,18 @@ pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
         submission,
         findings,
         pledge_id: draft.pledge_id,
+    }
+}
+
+/// The finding for a file refused by its size alone, before any of it was read.
+pub fn too_large(size: u64, limits: &Limits) -> Checked {
+    let e = ReadError::TooLarge {
+        size,
+        limit: limits.max_file_bytes,
+    };
+    Checked {
+        submission: None,
+        findings: vec![Finding::new(Code::Read, None, e.message_ko())],
+        pledge_id: None,
     }
 }

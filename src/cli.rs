@@ -2,7 +2,7 @@
 //! 0 ok, 1 findings/errors in input, 2 usage or environment error.
 
 use crate::app::{AlreadyRunning, Config, Engine};
-use crate::check::check;
+use crate::check::{check, too_large};
 use crate::definition::Catalog;
 use crate::finding::has_errors;
 use crate::read::Limits;
@@ -179,15 +179,22 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             let limits = Limits::default();
             let mut any_error = false;
             for f in files {
-                let bytes = match std::fs::read(&f) {
-                    Ok(b) => b,
+                // The size is looked at before reading: a huge file is refused unread.
+                let read = std::fs::metadata(&f).and_then(|m| {
+                    if m.len() > limits.max_file_bytes {
+                        Ok(too_large(m.len(), &limits))
+                    } else {
+                        std::fs::read(&f).map(|bytes| check(&bytes, &catalog, &limits))
+                    }
+                });
+                let c = match read {
+                    Ok(c) => c,
                     Err(e) => {
                         eprintln!("{}: 읽을 수 없습니다: {e}", f.display());
                         any_error = true;
                         continue;
                     }
                 };
-                let c = check(&bytes, &catalog, &limits);
                 let verdict = if c.accepted() {
                     "접수 가능"
                 } else {

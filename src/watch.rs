@@ -405,10 +405,11 @@ fn take_ready(
         .map(|(path, _)| path.clone())
         .collect();
 
+    let limits = engine.config().limits;
     let loads: Vec<(PathBuf, Load)> = batch
         .into_par_iter()
         .map(|path| {
-            let load = Incoming::load(&path);
+            let load = Incoming::load(&path, &limits);
             (path, load)
         })
         .collect();

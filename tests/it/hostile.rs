@@ -26,6 +26,52 @@ fn a_file_over_the_size_limit_is_refused_before_parsing() {
     assert!(msg.contains("너무 큽니다"), "{msg}");
 }
 
+/// Regression: a file far over the limit used to be read whole into memory before its
+/// size was looked at. Under an address-space limit smaller than the file, that read
+/// aborts the process; refused by its size, the file is only hashed in a stream.
+#[test]
+fn a_huge_file_is_refused_by_its_size_without_being_read_into_memory() {
+    let sb = Sandbox::new();
+    sb.drop_seed();
+    let huge = sb.inbox().join("huge.xlsx");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(300 << 20) // sparse: no disk used
+        .unwrap();
+    let out = std::process::Command::new("prlimit")
+        .arg(format!("--as={}", 256u64 << 20))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_gongyak"))
+        .args(["run", "--max-file-mb", "20"])
+        .current_dir(sb.path())
+        .output()
+        .expect("prlimit (util-linux)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(sb.files_in("accepted").len(), 4, "{stderr}");
+    assert_eq!(
+        sb.files_in("rejected"),
+        vec!["huge.xlsx".to_owned(), "huge.오류.txt".to_owned()]
+    );
+    let note = std::fs::read_to_string(sb.inbox().join("rejected/huge.오류.txt")).unwrap();
+    assert!(
+        note.contains("E-READ") && note.contains("너무 큽니다(300.0MB, 한도 20.0MB)"),
+        "{note}"
+    );
+    // `check` looks at the size first too.
+    let out = std::process::Command::new("prlimit")
+        .arg(format!("--as={}", 256u64 << 20))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_gongyak"))
+        .args(["check"])
+        .arg(sb.inbox().join("rejected/huge.xlsx"))
+        .current_dir(sb.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("너무 큽니다"));
+}
+
 #[test]
 fn a_zip_bomb_is_refused_by_its_unpacked_size() {
     // sharedStrings that unpacks to 4 MB, against a 1 MB limit.
