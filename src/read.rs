@@ -5,6 +5,8 @@
 //! finding. xlsx sheets are streamed cell by cell: a hostile `<dimension>` or a cell at
 //! XFD1048576 never makes us allocate a dense rectangle.
 
+mod extent;
+
 use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
 use chrono::NaiveDateTime;
 use std::collections::BTreeMap;
@@ -122,6 +124,8 @@ pub enum ReadError {
     TooLargeUnpacked { limit: u64 },
     #[error("more than {limit} cells")]
     TooManyCells { limit: usize },
+    #[error("cells span {rows} rows by {cols} columns")]
+    TooWide { rows: u64, cols: u64 },
     #[error("password protected / encrypted")]
     Encrypted,
     #[error("not a spreadsheet: {kind}")]
@@ -148,6 +152,9 @@ impl ReadError {
             }
             ReadError::TooManyCells { limit } => format!(
                 "셀이 너무 많습니다(한도 {limit}개). 제출 양식 외의 내용을 지우고 다시 저장하세요."
+            ),
+            ReadError::TooWide { rows, cols } => format!(
+                "시트의 사용 범위가 너무 넓습니다({rows}행 × {cols}열). 양식에서 멀리 떨어진 셀의 내용을 지우고 다시 저장하세요."
             ),
             ReadError::Encrypted => {
                 "암호가 걸린 파일이라 열 수 없습니다. 암호를 해제하고 다시 저장해 제출하세요."
@@ -315,6 +322,7 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
     let sheets = match format {
         Format::Xlsx => read_xlsx(bytes, limits)?,
         Format::Xls => {
+            extent::check_xls(bytes, limits)?;
             let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => ReadError::Encrypted,
                 e => corrupt(e),
@@ -341,6 +349,7 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> 
             sheets
         }
         Format::Ods => {
+            extent::check_ods(bytes, limits)?;
             let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::OdsError::Password => ReadError::Encrypted,
                 e => corrupt(e),

@@ -134,6 +134,50 @@ fn a_two_cell_file_claiming_xfd1048576_does_not_allocate_for_it() {
     assert!(c.findings.iter().any(|f| f.code.as_str() == "E-SHEET"));
 }
 
+/// Regression: calamine builds xls and ods sheets as dense grids and expands ods
+/// repeated cells, so an 810-byte ods (one value repeated over the whole sheet) cost
+/// 5 GB and a 6 KB xls with cells at A1 and IV65536 cost 1 GB before any limit applied.
+#[test]
+fn xls_and_ods_spanning_a_huge_area_are_refused_before_the_reader_allocates_it() {
+    for (file, area) in [
+        ("hostile/repeat-bomb.ods", "1048576행 × 16384열"),
+        ("hostile/corners.xls", "65536행 × 256열"),
+    ] {
+        let bytes = std::fs::read(fixtures().join(file)).unwrap();
+        let msg = read_error(&bytes, &Limits::default());
+        assert!(
+            msg.contains(area) && msg.contains("너무 넓습니다"),
+            "{file}: {msg}"
+        );
+    }
+    // Many row elements, each repeating one value across every column: refused while
+    // scanning, before the reader expands a single row.
+    let row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        row.repeat(100)
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let msg = read_error(&bytes, &Limits::default());
+    assert!(msg.contains("셀이 너무 많습니다"), "{msg}");
+    // Real files, with LibreOffice's trailing runs of repeated empty cells and rows,
+    // are unaffected.
+    for file in ["formats/innopolis.ods", "formats/innopolis.xls"] {
+        let bytes = std::fs::read(fixtures().join(file)).unwrap();
+        let c = check(&bytes, &catalog(), &Limits::default());
+        assert!(c.accepted(), "{file}: {:#?}", c.findings);
+    }
+}
+
 #[test]
 fn too_many_cells_is_refused() {
     let mut b = innopolis();

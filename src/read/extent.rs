@@ -1,0 +1,213 @@
+//! The sheet area calamine's xls and ods readers would allocate, found before they run.
+//!
+//! Both readers build every sheet as a dense grid spanning the used cells, and ods
+//! repeats cells that declare `number-columns-repeated`: an 800-byte ods or a 6 KB xls
+//! with cells at A1 and IV65536 costs gigabytes there. These scans walk the raw
+//! records in bounded memory and refuse such files first.
+
+use super::{Limits, ReadError};
+use quick_xml::events::{BytesStart, Event};
+use std::io::{BufReader, Cursor, Read};
+
+/// Bounding box of one sheet's cells, in cells (rows × columns).
+#[derive(Debug, Default, Clone, Copy)]
+struct Bounds {
+    rows: Option<(u64, u64)>,
+    cols: Option<(u64, u64)>,
+}
+
+impl Bounds {
+    fn add(&mut self, row: u64, first_col: u64, last_col: u64) {
+        let (r0, r1) = self.rows.get_or_insert((row, row));
+        *r0 = (*r0).min(row);
+        *r1 = (*r1).max(row);
+        let (c0, c1) = self.cols.get_or_insert((first_col, last_col));
+        *c0 = (*c0).min(first_col);
+        *c1 = (*c1).max(last_col);
+    }
+
+    fn check(&self, limits: &Limits) -> Result<(), ReadError> {
+        let (Some((r0, r1)), Some((c0, c1))) = (self.rows, self.cols) else {
+            return Ok(());
+        };
+        let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
+        if rows.saturating_mul(cols) > limits.max_cells as u64 {
+            return Err(ReadError::TooWide { rows, cols });
+        }
+        Ok(())
+    }
+}
+
+/// Refuses an xls whose cells span more than `limits.max_cells` on one sheet.
+pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the damage
+    };
+    let mut stream = Vec::new();
+    for name in ["/Workbook", "/Book"] {
+        if let Ok(mut s) = cfb.open_stream(name) {
+            // The stream cannot be larger than the file, which is within its limit.
+            if s.by_ref()
+                .take(limits.max_file_bytes)
+                .read_to_end(&mut stream)
+                .is_err()
+            {
+                return Ok(());
+            }
+            break;
+        }
+    }
+    let mut bounds = Bounds::default();
+    let mut depth = 0usize;
+    let mut rest = stream.as_slice();
+    while rest.len() >= 4 {
+        let typ = u16::from_le_bytes([rest[0], rest[1]]);
+        let len = usize::from(u16::from_le_bytes([rest[2], rest[3]]));
+        let Some(data) = rest.get(4..4 + len) else {
+            break;
+        };
+        rest = &rest[4 + len..];
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        match typ {
+            // FilePass: what follows is encrypted; calamine says so.
+            0x002F => return Ok(()),
+            0x0809 => {
+                if depth == 0 {
+                    bounds = Bounds::default();
+                }
+                depth += 1;
+            }
+            0x000A => {
+                bounds.check(limits)?;
+                depth = depth.saturating_sub(1);
+            }
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: row, column first.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
+                    bounds.add(r, c, c);
+                }
+            }
+            // MulRk: row, first column, …, last column.
+            0x00BD if len >= 6 => {
+                if let (Some(r), Some(c0), Some(c1)) = (u16_at(0), u16_at(2), u16_at(len - 2)) {
+                    bounds.add(r, c0, c1.max(c0));
+                }
+            }
+            _ => {}
+        }
+    }
+    bounds.check(limits)
+}
+
+/// Refuses an ods whose cells, with their repeats, exceed `limits.max_cells` on one
+/// sheet, either as the rows calamine expands or as the dense grid it then builds.
+pub(super) fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader =
+        quick_xml::Reader::from_reader(BufReader::new(content.take(limits.max_unzipped_bytes)));
+    let mut buf = Vec::new();
+    let max = limits.max_cells as u64;
+    let mut sheet = OdsSheet::default();
+    loop {
+        let (event, is_start) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::End(e)) => {
+                match e.name().into_inner() {
+                    "table:table-row" => sheet.end_row(),
+                    "table:table" => sheet.check(limits)?,
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break, // calamine reports malformed XML
+            Ok(_) => {
+                buf.clear();
+                continue;
+            }
+        };
+        match event.name().into_inner() {
+            "table:table" => sheet = OdsSheet::default(),
+            "table:table-row" => {
+                sheet.row_repeats = repeats(&event, "table:number-rows-repeated");
+                sheet.col = 0;
+                sheet.width = 0;
+                if !is_start {
+                    sheet.end_row();
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let n = repeats(&event, "table:number-columns-repeated");
+                sheet.col = sheet.col.saturating_add(n);
+                // An empty element without a value is an empty cell; anything with
+                // content or a value counts (over-counting only errs on the safe side).
+                let has_value = event
+                    .attributes()
+                    .flatten()
+                    .any(|a| matches!(a.key.into_inner(), "office:value-type" | "table:formula"));
+                if is_start || has_value {
+                    sheet.width = sheet.col;
+                }
+            }
+            _ => {}
+        }
+        if sheet.expanded > max {
+            return Err(ReadError::TooManyCells {
+                limit: limits.max_cells,
+            });
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+fn repeats(e: &BytesStart<'_>, key: &str) -> u64 {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.into_inner() == key)
+        .and_then(|a| a.value.trim().parse().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Running totals of one ods sheet.
+#[derive(Debug, Default)]
+struct OdsSheet {
+    /// Rows so far, repeats included.
+    row: u64,
+    row_repeats: u64,
+    /// Columns so far in the current row, repeats included.
+    col: u64,
+    /// Columns up to the last cell with content in the current row.
+    width: u64,
+    /// Cells the reader holds before building the grid: each row element's width.
+    expanded: u64,
+    bounds: Bounds,
+}
+
+impl OdsSheet {
+    fn end_row(&mut self) {
+        if self.width > 0 {
+            self.expanded = self.expanded.saturating_add(self.width);
+            let last = self.row.saturating_add(self.row_repeats - 1);
+            self.bounds.add(self.row, 0, self.width - 1);
+            self.bounds.add(last, 0, self.width - 1);
+        }
+        self.row = self.row.saturating_add(self.row_repeats);
+        self.row_repeats = 1;
+        self.width = 0;
+    }
+
+    fn check(&self, limits: &Limits) -> Result<(), ReadError> {
+        self.bounds.check(limits)
+    }
+}
