@@ -4,13 +4,15 @@
 //! stays text; formulas are never built from submitted data.
 
 use crate::consolidate::{InvestmentTable, PledgeReport};
+use crate::definition::LeafKey;
 use crate::finding::Severity;
 use crate::normalize::Quarter;
 use anyhow::Result;
 use chrono::{DateTime, Local};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartType, Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    Chart, ChartFont, ChartLegendPosition, ChartType, Color, DocProperties, Format, FormatAlign,
+    FormatBorder, Workbook, Worksheet,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -27,13 +29,19 @@ const LABEL_FILL: u32 = 0xF2F2F2;
 const WARN_FILL: u32 = 0xFFF2CC;
 const BAD_FILL: u32 = 0xF8CBAD;
 const GANTT_FILL: u32 = 0x5B9BD5;
+/// `#,##0`, with zero shown as `-` the way the plan prints empty years.
+const AMOUNT_FORMAT: &str = "#,##0;-#,##0;\"-\"";
+/// Points per printed line of 10 pt 맑은 고딕, for row heights of wrapped text.
+const LINE_PT: f64 = 14.5;
 
 /// The formats of one report, built once.
 struct Styles {
     title: Format,
+    subtitle: Format,
     unit: Format,
     header: Format,
     label: Format,
+    group: Format,
     text: Format,
     wrap: Format,
     amount: Format,
@@ -54,10 +62,15 @@ impl Styles {
             .set_align(FormatAlign::VerticalCenter);
         let amount = cell
             .clone()
-            .set_num_format("#,##0")
+            .set_num_format(AMOUNT_FORMAT)
             .set_align(FormatAlign::Right);
         Self {
-            title: base.clone().set_bold().set_font_size(14),
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::VerticalCenter),
+            subtitle: base.clone().set_bold().set_font_size(11),
             unit: base.clone().set_align(FormatAlign::Right),
             header: cell
                 .clone()
@@ -69,6 +82,10 @@ impl Styles {
                 .clone()
                 .set_background_color(Color::RGB(LABEL_FILL))
                 .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            group: cell
+                .clone()
+                .set_background_color(Color::RGB(LABEL_FILL))
                 .set_text_wrap(),
             text: cell.clone(),
             wrap: cell.clone().set_text_wrap().set_align(FormatAlign::Top),
@@ -89,6 +106,16 @@ pub fn text_width(s: &str) -> f64 {
     s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64 * 1.1 + 2.0
 }
 
+/// Printed lines a text takes in a wrapped cell `width` characters wide, so rows can
+/// be made tall enough (Excel does not grow a row whose height was set).
+fn wrapped_lines(s: &str, width: f64) -> usize {
+    let usable = (width - 1.5).max(1.0);
+    s.lines()
+        .map(|l| (UnicodeWidthStr::width(l) as f64 / usable).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
 /// Tracks the widest text of each column to size columns for Korean text.
 #[derive(Default)]
 struct Widths(Vec<f64>);
@@ -101,19 +128,116 @@ impl Widths {
         }
         self.0[c] = self.0[c].max(text_width(s));
     }
+    /// The width a column will get.
+    fn get(&self, col: u16, min: f64, max: f64) -> f64 {
+        self.0
+            .get(col as usize)
+            .copied()
+            .unwrap_or(0.0)
+            .clamp(min, max)
+    }
     fn apply(&self, ws: &mut Worksheet, min: f64, max: f64) -> Result<()> {
-        for (c, w) in self.0.iter().enumerate() {
-            ws.set_column_width(c as u16, w.clamp(min, max))?;
+        for c in 0..self.0.len() as u16 {
+            ws.set_column_width(c, self.get(c, min, max))?;
         }
         Ok(())
     }
 }
 
+/// Row heights a sheet needs for its wrapped text, applied once at the end.
+#[derive(Default)]
+struct Heights(std::collections::BTreeMap<u32, f64>);
+
+impl Heights {
+    /// `lines` printed lines spread over the `rows` rows starting at `row`.
+    fn need(&mut self, row: u32, rows: u32, lines: usize) {
+        let per_row = (lines as f64 * LINE_PT + 4.0) / f64::from(rows.max(1));
+        for r in row..row + rows.max(1) {
+            let h = self.0.entry(r).or_insert(0.0);
+            *h = h.max(per_row);
+        }
+    }
+    fn apply(&self, ws: &mut Worksheet) -> Result<()> {
+        for (&r, &h) in &self.0 {
+            if h > 18.0 {
+                ws.set_row_height(r, h.min(409.0))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes `text` over a range, merged when it spans more than one cell (a one-cell
+/// merge is an error in xlsx).
+fn put(
+    ws: &mut Worksheet,
+    (r1, c1): (u32, u16),
+    (r2, c2): (u32, u16),
+    text: &str,
+    f: &Format,
+) -> Result<()> {
+    if r1 == r2 && c1 == c2 {
+        ws.write_string_with_format(r1, c1, text, f)?;
+    } else {
+        ws.merge_range(r1, c1, r2, c2, text, f)?;
+    }
+    Ok(())
+}
+
+/// Writes the 사업 / 세부사업 cells (columns 0 and 1) of consecutive row blocks, one
+/// block per leaf: a program is merged down over its sub-programs, and a program
+/// without sub-programs spans both columns, as in the plan's tables.
+fn leaf_groups(
+    ws: &mut Worksheet,
+    first_row: u32,
+    blocks: &[(&LeafKey, u32)],
+    widths: (f64, f64),
+    fmt: &Format,
+    heights: &mut Heights,
+) -> Result<()> {
+    let mut row = first_row;
+    let mut i = 0;
+    while i < blocks.len() {
+        let program = &blocks[i].0.program;
+        let mut j = i;
+        while j < blocks.len() && &blocks[j].0.program == program {
+            j += 1;
+        }
+        let group = &blocks[i..j];
+        let rows: u32 = group.iter().map(|(_, n)| n).sum();
+        if rows == 0 {
+            i = j;
+            continue;
+        }
+        let last = row + rows - 1;
+        if group.iter().all(|(k, _)| k.subprogram.is_none()) {
+            put(ws, (row, 0), (last, 1), program, fmt)?;
+            heights.need(row, rows, wrapped_lines(program, widths.0 + widths.1));
+        } else {
+            put(ws, (row, 0), (last, 0), program, fmt)?;
+            heights.need(row, rows, wrapped_lines(program, widths.0));
+            let mut r = row;
+            for (k, n) in group.iter().filter(|(_, n)| *n > 0) {
+                let sub = k.subprogram.as_deref().unwrap_or("-");
+                put(ws, (r, 1), (r + n - 1, 1), sub, fmt)?;
+                heights.need(r, *n, wrapped_lines(sub, widths.1));
+                r += n;
+            }
+        }
+        row = last + 1;
+        i = j;
+    }
+    Ok(())
+}
+
+/// A4 landscape, one page wide, `0..=repeat_to` repeated on each page, page numbers.
 fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<()> {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
     ws.set_repeat_rows(0, repeat_to)?;
+    ws.set_footer("&C&P / &N");
     Ok(())
 }
 
@@ -133,19 +257,24 @@ pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Re
         .set_subject("공약 추진계획 통합 보고서")
         .set_author(&report.pledge.department)
         .set_company(&report.pledge.department)
+        .set_category("공약 추진현황")
         .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_timestamp(
             generated_at.timestamp(),
         )?);
     wb.set_properties(&props);
 
     summary_sheet(wb.add_worksheet(), report, generated_at, &st)?;
-    invest_sheet(&mut wb, report, &st)?;
+    invest_sheet(wb.add_worksheet(), report, &st)?;
     targets_sheet(wb.add_worksheet(), report, &st)?;
     roadmap_sheet(wb.add_worksheet(), report, &st)?;
     findings_sheet(wb.add_worksheet(), report, &st)?;
     history_sheet(wb.add_worksheet(), report, &st)?;
     Ok(wb.save_to_buffer()?)
 }
+
+/// Column widths of 사업 / 세부사업 where program names wrap.
+const PROGRAM_COL: f64 = 22.0;
+const SUBPROGRAM_COL: f64 = 24.0;
 
 fn summary_sheet(
     ws: &mut Worksheet,
@@ -155,45 +284,8 @@ fn summary_sheet(
 ) -> Result<()> {
     ws.set_name(SHEET_SUMMARY)?;
     let mut w = Widths::default();
+    let mut hs = Heights::default();
     let p = &r.pledge;
-    ws.merge_range(0, 0, 0, 6, &p.title, &st.title)?;
-    ws.set_row_height(0, 24)?;
-    ws.write_string_with_format(1, 0, "생성 시각", &st.label)?;
-    ws.write_string_with_format(
-        1,
-        1,
-        generated_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-        &st.text,
-    )?;
-    ws.write_string_with_format(2, 0, "추진부서", &st.label)?;
-    ws.write_string_with_format(2, 1, &p.department, &st.text)?;
-    let mut row = 4u32;
-    for (i, f) in p.facts.iter().enumerate() {
-        ws.write_string_with_format(row, i as u16, &f.label, &st.header)?;
-        ws.write_string_with_format(row + 1, i as u16, &f.value, &st.text)?;
-        w.see(i as u16, &f.label);
-        w.see(i as u16, &f.value);
-    }
-    row += 3;
-    if !p.contacts.is_empty() {
-        ws.write_string_with_format(row, 0, "공약실명제", &st.title)?;
-        row += 1;
-        for (i, h) in ["구분", "성명", "전화"].iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, *h, &st.header)?;
-        }
-        row += 1;
-        for c in &p.contacts {
-            ws.write_string_with_format(row, 0, &c.role, &st.label)?;
-            ws.write_string_with_format(row, 1, &c.name, &st.text)?;
-            ws.write_string_with_format(row, 2, &c.phone, &st.text)?;
-            w.see(0, &c.role);
-            w.see(1, &c.name);
-            row += 1;
-        }
-        row += 1;
-    }
-    ws.write_string_with_format(row, 0, "제출 현황", &st.title)?;
-    row += 1;
     let heads = [
         "사업",
         "세부사업",
@@ -206,16 +298,67 @@ fn summary_sheet(
         "공약 사업비",
         "차이",
     ];
+    let last = heads.len() as u16 - 1;
+    ws.merge_range(0, 0, 0, last, &p.title, &st.title)?;
+    ws.set_row_height(0, 30)?;
+    ws.write_string_with_format(1, 0, "생성 시각", &st.label)?;
+    let generated = generated_at.format("%Y-%m-%d %H:%M:%S").to_string();
+    ws.write_string_with_format(1, 1, &generated, &st.text)?;
+    w.see(1, &generated);
+    ws.write_string_with_format(2, 0, "추진부서", &st.label)?;
+    ws.write_string_with_format(2, 1, &p.department, &st.text)?;
+    let mut row = 4u32;
+    if !p.facts.is_empty() {
+        for (i, f) in p.facts.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, &f.label, &st.header)?;
+            ws.write_string_with_format(row + 1, i as u16, &f.value, &st.text)?;
+            w.see(i as u16, &f.label);
+            w.see(i as u16, &f.value);
+        }
+        row += 3;
+    }
+    if !p.contacts.is_empty() {
+        ws.write_string_with_format(row, 0, "공약실명제", &st.subtitle)?;
+        row += 1;
+        for (i, h) in ["구분", "성명", "전화"].iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, *h, &st.header)?;
+        }
+        row += 1;
+        for c in &p.contacts {
+            ws.write_string_with_format(row, 0, &c.role, &st.label)?;
+            ws.write_string_with_format(row, 1, &c.name, &st.text)?;
+            ws.write_string_with_format(row, 2, &c.phone, &st.text)?;
+            w.see(0, &c.role);
+            w.see(1, &c.name);
+            w.see(2, &c.phone);
+            row += 1;
+        }
+        row += 1;
+    }
+    let submitted = r.leaves.iter().filter(|l| l.current.is_some()).count();
+    ws.write_string_with_format(
+        row,
+        0,
+        format!("제출 현황 ({submitted}/{} 제출)", r.leaves.len()),
+        &st.subtitle,
+    )?;
+    ws.write_string_with_format(row, last, format!("(단위 : {})", p.unit), &st.unit)?;
+    row += 1;
     for (i, h) in heads.iter().enumerate() {
         ws.write_string_with_format(row, i as u16, *h, &st.header)?;
         w.see(i as u16, h);
     }
     row += 1;
+    let blocks: Vec<(&LeafKey, u32)> = r.leaves.iter().map(|l| (&l.key, 1)).collect();
+    leaf_groups(
+        ws,
+        row,
+        &blocks,
+        (PROGRAM_COL, SUBPROGRAM_COL),
+        &st.group,
+        &mut hs,
+    )?;
     for l in &r.leaves {
-        ws.write_string_with_format(row, 0, &l.key.program, &st.text)?;
-        ws.write_string_with_format(row, 1, l.key.subprogram.as_deref().unwrap_or("-"), &st.text)?;
-        w.see(0, &l.key.program);
-        w.see(1, l.key.subprogram.as_deref().unwrap_or("-"));
         match &l.current {
             Some(c) => {
                 ws.write_string_with_format(row, 2, "제출", &st.text)?;
@@ -235,6 +378,7 @@ fn summary_sheet(
                 ws.write_number_with_format(row, 6, c.warnings as f64, &st.amount)?;
                 ws.write_with_format(row, 7, c.total, &st.amount)?;
                 w.see(3, &c.file);
+                w.see(4, &c.base_date.to_string());
                 w.see(5, status);
                 let diff = c.total - l.declared;
                 ws.write_with_format(
@@ -251,16 +395,17 @@ fn summary_sheet(
             None => {
                 ws.write_string_with_format(row, 2, "미제출", &st.missing)?;
                 for c in [3u16, 4, 5, 6, 7, 9] {
-                    ws.write_blank(row, c, &st.text)?;
+                    ws.write_blank(row, c, &st.missing)?;
                 }
             }
         }
         ws.write_with_format(row, 8, l.declared, &st.amount)?;
+        w.see(8, &amount_str(l.declared));
         row += 1;
     }
     row += 1;
-    ws.write_string_with_format(row, 0, "공약 총사업비 대비", &st.title)?;
-    ws.write_string_with_format(row, 4, format!("(단위 : {})", p.unit), &st.unit)?;
+    ws.write_string_with_format(row, 0, "공약 총사업비 대비", &st.subtitle)?;
+    ws.write_string_with_format(row, 3, format!("(단위 : {})", p.unit), &st.unit)?;
     row += 1;
     for (i, h) in ["구분", "공약 총사업비", "제출 합계", "차이"]
         .iter()
@@ -286,31 +431,52 @@ fn summary_sheet(
         )?;
         row += 1;
     }
-    w.apply(ws, 8.0, 60.0)?;
+    for c in 0..=last {
+        let (min, max) = match c {
+            // Fixed: leaf_groups sized the rows for wrapped names at these widths.
+            0 => (PROGRAM_COL, PROGRAM_COL),
+            1 => (SUBPROGRAM_COL, SUBPROGRAM_COL),
+            3 => (10.0, 40.0),
+            _ => (9.0, 16.0),
+        };
+        ws.set_column_width(c, w.get(c, min, max))?;
+    }
+    hs.apply(ws)?;
+    ws.set_freeze_panes(1, 0)?;
     setup_print(ws, 0)?;
     Ok(())
 }
 
-/// Writes one investment table in the reference layout at `row`; returns the next
-/// free row. Cells differing from `declared` (총계 of 계) are highlighted.
+/// First row of the pledge table on 연차별 투자계획 (its `구분` header); the chart
+/// refers to the rows below it.
+const INVEST_HEADER_ROW: u32 = 3;
+/// Body rows of 15 pt that fit on an A4 landscape page below the repeated header rows
+/// at 100 % (the invest sheet is narrower than the page, so it is not scaled down).
+const INVEST_ROWS_PER_PAGE: u32 = 26;
+/// Chart size in pixels; rows are 20 px by default.
+const CHART_HEIGHT_PX: u32 = 300;
+
+/// Writes one investment table in the reference layout at `row`: `구분` over two
+/// columns, `계`, then `재원별` merged down over the sources. Returns the next free
+/// row. A 총계 differing from its declared budget is highlighted; `declared(None)` is
+/// the table's declared total, `declared(Some(source))` a source's.
 fn write_invest_table(
     ws: &mut Worksheet,
     row: u32,
     columns: &[String],
     t: &InvestmentTable,
-    declared_total: Option<Decimal>,
-    declared_by_source: &dyn Fn(&str) -> Option<Decimal>,
+    sum_label: &str,
+    declared: &dyn Fn(Option<&str>) -> Option<Decimal>,
     st: &Styles,
 ) -> Result<u32> {
-    let last = 1 + columns.len() as u16;
     ws.merge_range(row, 0, row, 1, "구분", &st.header)?;
     for (i, c) in columns.iter().enumerate() {
         ws.write_string_with_format(row, 2 + i as u16, c, &st.header)?;
     }
     let r = row + 1;
-    ws.merge_range(r, 0, r, 1, "계", &st.label)?;
+    ws.merge_range(r, 0, r, 1, sum_label, &st.label)?;
     for (i, v) in t.sum.iter().enumerate() {
-        let bad = i == 0 && declared_total.is_some_and(|d| d != *v);
+        let bad = i == 0 && declared(None).is_some_and(|d| d != *v);
         ws.write_with_format(
             r,
             2 + i as u16,
@@ -319,16 +485,14 @@ fn write_invest_table(
         )?;
     }
     let n = t.sources.len() as u32;
-    if n > 1 {
-        ws.merge_range(r + 1, 0, r + n, 0, "재원별", &st.label)?;
-    } else if n == 1 {
-        ws.write_string_with_format(r + 1, 0, "재원별", &st.label)?;
+    if n > 0 {
+        put(ws, (r + 1, 0), (r + n, 0), "재원별", &st.label)?;
     }
     for (k, (name, cells)) in t.sources.iter().enumerate() {
         let rr = r + 1 + k as u32;
         ws.write_string_with_format(rr, 1, name, &st.label)?;
         for (i, v) in cells.iter().enumerate() {
-            let bad = i == 0 && declared_by_source(name).is_some_and(|d| d != *v);
+            let bad = i == 0 && declared(Some(name)).is_some_and(|d| d != *v);
             ws.write_with_format(
                 rr,
                 2 + i as u16,
@@ -337,56 +501,158 @@ fn write_invest_table(
             )?;
         }
     }
-    let _ = last;
     Ok(r + 1 + n)
 }
 
-fn invest_sheet(wb: &mut Workbook, r: &PledgeReport, st: &Styles) -> Result<()> {
-    let ws = wb.add_worksheet();
+fn invest_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()> {
     ws.set_name(SHEET_INVEST)?;
     let p = &r.pledge;
     let last = 1 + r.columns.len() as u16;
+    let unit_note = format!("(단위 : {})", p.unit);
     ws.merge_range(0, 0, 0, last, "연차별 투자계획", &st.title)?;
-    ws.write_string_with_format(1, last, format!("(단위 : {})", p.unit), &st.unit)?;
-    let declared_src = |s: &str| p.declared_for(s);
+    ws.set_row_height(0, 24)?;
+    let by_source: Vec<String> = p
+        .declared
+        .by_source
+        .iter()
+        .map(|s| format!("{} {}", s.source, amount_str(s.amount)))
+        .collect();
+    ws.write_string_with_format(
+        1,
+        0,
+        format!(
+            "○ 총사업비(공약) : {}{}({})",
+            amount_str(p.declared.total),
+            p.unit,
+            by_source.join(", ")
+        ),
+        &st.plain,
+    )?;
+    ws.write_string_with_format(2, last, &unit_note, &st.unit)?;
+    let declared_src = |s: Option<&str>| match s {
+        None => Some(p.declared.total),
+        Some(s) => p.declared_for(s),
+    };
     let mut row = write_invest_table(
         ws,
-        2,
+        INVEST_HEADER_ROW,
         &r.columns,
         &r.total,
-        Some(p.declared.total),
+        "계",
         &declared_src,
         st,
     )?;
-    let pledge_rows = row;
+
+    // Column widths: labels and amounts, measured for Korean text.
+    let mut w = Widths::default();
+    w.see(0, "재원별");
+    for (name, _) in &r.total.sources {
+        w.see(1, name);
+    }
+    for (i, c) in r.columns.iter().enumerate() {
+        w.see(2 + i as u16, c);
+        w.see(2 + i as u16, &amount_str(r.total.sum[i]));
+    }
+    let widths: Vec<f64> = (0..=last)
+        .map(|c| w.get(c, 7.0, 16.0).max(if c >= 2 { 10.0 } else { 7.0 }))
+        .collect();
+    for (c, wd) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *wd)?;
+    }
+
+    // Yearly amounts stacked by funding source, below the pledge table and as wide
+    // as it, so the page stays one table wide when printed.
+    let years = p.term.len() as u16;
+    if years > 0 && !r.total.sources.is_empty() {
+        let mut chart = Chart::new(ChartType::ColumnStacked);
+        let first_year_col = 3;
+        for k in 0..r.total.sources.len() as u32 {
+            let rr = INVEST_HEADER_ROW + 2 + k;
+            chart
+                .add_series()
+                .set_name((SHEET_INVEST, rr, 1))
+                .set_categories((
+                    SHEET_INVEST,
+                    INVEST_HEADER_ROW,
+                    first_year_col + 1,
+                    INVEST_HEADER_ROW,
+                    first_year_col + years,
+                ))
+                .set_values((
+                    SHEET_INVEST,
+                    rr,
+                    first_year_col + 1,
+                    rr,
+                    first_year_col + years,
+                ));
+        }
+        chart
+            .title()
+            .set_name("연도별 투자계획 (재원별)")
+            .set_font(ChartFont::new().set_name(FONT).set_size(12));
+        chart
+            .y_axis()
+            .set_num_format("#,##0")
+            .set_name(&p.unit)
+            .set_font(ChartFont::new().set_name(FONT));
+        chart.x_axis().set_font(ChartFont::new().set_name(FONT));
+        chart
+            .legend()
+            .set_position(ChartLegendPosition::Bottom)
+            .set_font(ChartFont::new().set_name(FONT));
+        let width_px: f64 = widths.iter().map(|w| w * 7.0 + 5.0).sum();
+        chart.set_width(width_px as u32).set_height(CHART_HEIGHT_PX);
+        ws.insert_chart(row + 1, 0, &chart)?;
+        row += 2 + CHART_HEIGHT_PX.div_ceil(20);
+    }
+
     row += 1;
-    ws.write_string_with_format(row, 0, "사업별", &st.title)?;
+    // 사업별 starts a page, and a table never straddles two pages.
+    let mut breaks = vec![row];
+    let mut page_start = row;
+    ws.write_string_with_format(row, 0, "사업별", &st.subtitle)?;
     row += 1;
-    let none = |_: &str| None;
+    let table_rows = 3 + r.total.sources.len() as u32;
+    let mut keep_together = |row: u32| {
+        if row + table_rows - page_start > INVEST_ROWS_PER_PAGE {
+            breaks.push(row);
+            page_start = row;
+        }
+    };
     for prog in &r.programs {
+        keep_together(row);
         let mut title = format!(
-            "■ {} (사업비 {}{})",
+            "■ {} (공약 사업비 {}{})",
             prog.name,
             amount_str(prog.declared),
             p.unit
         );
+        if !prog.subprograms.is_empty() {
+            title.push_str(" — 소계");
+        }
         if !prog.missing.is_empty() {
             title.push_str(&format!(" — 미제출: {}", prog.missing.join(", ")));
         }
         ws.write_string_with_format(row, 0, &title, &st.plain)?;
-        ws.write_string_with_format(row, last, format!("(단위 : {})", p.unit), &st.unit)?;
+        ws.write_string_with_format(row, last, &unit_note, &st.unit)?;
+        let sum_label = if prog.subprograms.is_empty() {
+            "계"
+        } else {
+            "소계"
+        };
         row = write_invest_table(
             ws,
             row + 1,
             &r.columns,
             &prog.table,
-            Some(prog.declared),
-            &none,
+            sum_label,
+            &|s| s.is_none().then_some(prog.declared),
             st,
         )? + 1;
         for sub in &prog.subprograms {
+            keep_together(row);
             let mut title = format!(
-                "  - {} (사업비 {}{})",
+                "  - {} (공약 사업비 {}{})",
                 sub.name,
                 amount_str(sub.declared),
                 p.unit
@@ -395,71 +661,55 @@ fn invest_sheet(wb: &mut Workbook, r: &PledgeReport, st: &Styles) -> Result<()> 
                 title.push_str(" — 미제출");
             }
             ws.write_string_with_format(row, 0, &title, &st.plain)?;
-            ws.write_string_with_format(row, last, format!("(단위 : {})", p.unit), &st.unit)?;
+            ws.write_string_with_format(row, last, &unit_note, &st.unit)?;
             row = write_invest_table(
                 ws,
                 row + 1,
                 &r.columns,
                 &sub.table,
-                Some(sub.declared),
-                &none,
+                "계",
+                &|s| s.is_none().then_some(sub.declared),
                 st,
             )? + 1;
         }
     }
-    ws.set_column_width(0, 8)?;
-    ws.set_column_width(1, 8)?;
-    for c in 2..=last {
-        ws.set_column_width(c, 11)?;
-    }
-    ws.set_freeze_panes(3, 2)?;
-    setup_print(ws, 2)?;
-
-    // Yearly amounts stacked by funding source: the term-year columns of the pledge table.
-    let years = p.term.len() as u16;
-    if years > 0 {
-        let mut chart = Chart::new(ChartType::ColumnStacked);
-        for k in 0..r.total.sources.len() as u32 {
-            let rr = 4 + k;
-            chart
-                .add_series()
-                .set_name((SHEET_INVEST, rr, 1))
-                .set_categories((SHEET_INVEST, 2, 4, 2, 3 + years))
-                .set_values((SHEET_INVEST, rr, 4, rr, 3 + years));
-        }
-        chart.title().set_name("연도별 투자계획 (재원별)");
-        chart.y_axis().set_num_format("#,##0");
-        ws.insert_chart(pledge_rows + 1, last + 2, &chart)?;
-    }
+    ws.set_page_breaks(&breaks)?;
+    ws.set_freeze_panes(INVEST_HEADER_ROW + 1, 2)?;
+    setup_print(ws, INVEST_HEADER_ROW)?;
     Ok(())
 }
+
+/// Width of a year column on 연차별 추진목표.
+const TARGET_YEAR_COL: f64 = 28.0;
 
 fn targets_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()> {
     ws.set_name(SHEET_TARGETS)?;
     let years: Vec<i32> = r.pledge.term.years().collect();
     let last = 1 + years.len() as u16;
     ws.merge_range(0, 0, 0, last, "연차별 추진목표", &st.title)?;
-    ws.write_string_with_format(1, 0, "사업", &st.header)?;
-    ws.write_string_with_format(1, 1, "세부사업", &st.header)?;
+    ws.set_row_height(0, 24)?;
+    ws.merge_range(1, 0, 1, 1, "구분", &st.header)?;
     for (i, y) in years.iter().enumerate() {
         ws.write_string_with_format(1, 2 + i as u16, format!("{y}년"), &st.header)?;
     }
+    let mut hs = Heights::default();
+    let blocks: Vec<(&LeafKey, u32)> = r.targets.iter().map(|t| (&t.leaf, 1)).collect();
+    leaf_groups(
+        ws,
+        2,
+        &blocks,
+        (PROGRAM_COL, SUBPROGRAM_COL),
+        &st.group,
+        &mut hs,
+    )?;
     for (row, t) in (2u32..).zip(&r.targets) {
-        ws.write_string_with_format(row, 0, &t.leaf.program, &st.wrap)?;
-        ws.write_string_with_format(
-            row,
-            1,
-            t.leaf.subprogram.as_deref().unwrap_or("-"),
-            &st.wrap,
-        )?;
-        let mut lines = 1;
         for (i, y) in years.iter().enumerate() {
             let text = if t.submitted {
                 t.cell_text(*y)
             } else {
                 "미제출".to_owned()
             };
-            lines = lines.max(text.lines().count().max(1) + text.chars().count() / 24);
+            hs.need(row, 1, wrapped_lines(&text, TARGET_YEAR_COL));
             ws.write_string_with_format(
                 row,
                 2 + i as u16,
@@ -467,27 +717,33 @@ fn targets_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()
                 if t.submitted { &st.wrap } else { &st.missing },
             )?;
         }
-        ws.set_row_height(row, (15 * lines).min(400) as f64)?;
     }
-    ws.set_column_width(0, 22)?;
-    ws.set_column_width(1, 22)?;
+    ws.set_column_width(0, PROGRAM_COL)?;
+    ws.set_column_width(1, SUBPROGRAM_COL)?;
     for c in 2..=last {
-        ws.set_column_width(c, 26)?;
+        ws.set_column_width(c, TARGET_YEAR_COL)?;
     }
+    hs.apply(ws)?;
     ws.set_freeze_panes(2, 2)?;
     setup_print(ws, 1)?;
     Ok(())
 }
 
+/// First Gantt column on 추진일정 (after 사업, 세부사업, 세부내용).
+const GANTT_COL: u16 = 3;
+
 fn roadmap_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()> {
     ws.set_name(SHEET_ROADMAP)?;
     let years: Vec<i32> = r.pledge.term.years().collect();
     let quarters = years.len() as u16 * 4;
-    ws.merge_range(0, 0, 0, 1 + quarters, "추진일정", &st.title)?;
+    let last = GANTT_COL + quarters.max(1) - 1;
+    ws.merge_range(0, 0, 0, last, "추진일정", &st.title)?;
+    ws.set_row_height(0, 24)?;
     ws.merge_range(1, 0, 2, 0, "사업", &st.header)?;
-    ws.merge_range(1, 1, 2, 1, "세부내용", &st.header)?;
+    ws.merge_range(1, 1, 2, 1, "세부사업", &st.header)?;
+    ws.merge_range(1, 2, 2, 2, "세부내용", &st.header)?;
     for (i, y) in years.iter().enumerate() {
-        let c = 2 + 4 * i as u16;
+        let c = GANTT_COL + 4 * i as u16;
         ws.merge_range(1, c, 1, c + 3, &format!("{y}년"), &st.header)?;
         for q in 0..4u16 {
             ws.write_number_with_format(2, c + q, f64::from(q + 1), &st.header)?;
@@ -495,29 +751,53 @@ fn roadmap_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()
         }
     }
     let mut w = Widths::default();
+    let mut hs = Heights::default();
+    for item in &r.roadmap {
+        w.see(2, &item.item.name);
+    }
+    let name_col = w.get(2, 14.0, 30.0);
+    // One block per leaf, in plan order (consolidation lists rows leaf by leaf).
+    let mut blocks: Vec<(&LeafKey, u32)> = Vec::new();
+    for item in &r.roadmap {
+        match blocks.last_mut() {
+            Some((k, n)) if *k == &item.leaf => *n += 1,
+            _ => blocks.push((&item.leaf, 1)),
+        }
+    }
+    leaf_groups(
+        ws,
+        3,
+        &blocks,
+        (PROGRAM_COL, SUBPROGRAM_COL),
+        &st.group,
+        &mut hs,
+    )?;
     let first = Quarter {
         year: r.pledge.term.start,
         q: 1,
     }
     .ordinal();
     for (row, item) in (3u32..).zip(&r.roadmap) {
-        let leaf = item.leaf.label();
-        ws.write_string_with_format(row, 0, &leaf, &st.text)?;
-        ws.write_string_with_format(row, 1, &item.item.name, &st.text)?;
-        w.see(0, &leaf);
-        w.see(1, &item.item.name);
+        ws.write_string_with_format(row, 2, &item.item.name, &st.wrap)?;
+        hs.need(row, 1, wrapped_lines(&item.item.name, name_col));
         for k in 0..quarters {
             let ord = first + i64::from(k);
             let active = ord >= item.item.start.ordinal() && ord <= item.item.end.ordinal();
-            ws.write_blank(row, 2 + k, if active { &st.gantt } else { &st.text })?;
+            ws.write_blank(
+                row,
+                GANTT_COL + k,
+                if active { &st.gantt } else { &st.text },
+            )?;
         }
     }
     if r.roadmap.is_empty() {
         ws.write_string_with_format(3, 0, "제출된 추진일정이 없습니다.", &st.plain)?;
     }
-    ws.set_column_width(0, w.0.first().copied().unwrap_or(10.0).clamp(10.0, 50.0))?;
-    ws.set_column_width(1, w.0.get(1).copied().unwrap_or(10.0).clamp(10.0, 50.0))?;
-    ws.set_freeze_panes(3, 2)?;
+    ws.set_column_width(0, PROGRAM_COL)?;
+    ws.set_column_width(1, SUBPROGRAM_COL)?;
+    ws.set_column_width(2, name_col)?;
+    hs.apply(ws)?;
+    ws.set_freeze_panes(3, GANTT_COL)?;
     setup_print(ws, 2)?;
     Ok(())
 }
@@ -598,4 +878,63 @@ fn history_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()
     ws.set_freeze_panes(1, 0)?;
     setup_print(ws, 0)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definition::Catalog;
+    use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn hangul_counts_double_in_widths_and_wraps() {
+        // 8 syllables = 16 columns; the same count of Latin letters is half as wide.
+        assert!(text_width("스마트제조혁신센터") > 1.9 * text_width("abcdefghi") - 4.0);
+        assert_eq!(wrapped_lines("가나다라", 12.0), 1);
+        assert_eq!(wrapped_lines("가나다라마바사아자차", 12.0), 2);
+        assert_eq!(wrapped_lines("한 줄\n두 줄\n세 줄", 30.0), 3);
+        assert_eq!(wrapped_lines("", 10.0), 1);
+    }
+
+    #[test]
+    fn heights_spread_merged_lines_and_keep_the_tallest() {
+        let mut h = Heights::default();
+        h.need(5, 2, 4);
+        h.need(5, 1, 1);
+        assert_eq!(h.0[&5], (4.0 * LINE_PT + 4.0) / 2.0);
+        assert_eq!(h.0[&6], h.0[&5]);
+    }
+
+    #[test]
+    fn an_empty_ledger_renders_every_sheet_with_missing_leaves() {
+        let cat =
+            Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
+                .unwrap();
+        let report = crate::consolidate::consolidate(&cat.pledges[0], &[]);
+        let bytes = render_report(&report, Local::now()).unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            [
+                SHEET_SUMMARY,
+                SHEET_INVEST,
+                SHEET_TARGETS,
+                SHEET_ROADMAP,
+                SHEET_FINDINGS,
+                SHEET_HISTORY
+            ]
+        );
+        let summary = wb.worksheet_range(SHEET_SUMMARY).unwrap();
+        let missing = summary
+            .used_cells()
+            .filter(|(_, _, d)| matches!(d, Data::String(s) if s == "미제출"))
+            .count();
+        assert_eq!(missing, report.leaves.len());
+        let invest = wb.worksheet_range(SHEET_INVEST).unwrap();
+        // The pledge table's 계 row: all zero, as numbers, not text.
+        let (r0, _) = invest.start().unwrap();
+        let sum_row = (INVEST_HEADER_ROW + 1 - r0) as usize;
+        let row: Vec<&Data> = invest.rows().nth(sum_row).unwrap()[2..10].iter().collect();
+        assert!(row.iter().all(|d| **d == Data::Float(0.0)), "{row:?}");
+    }
 }

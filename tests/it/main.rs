@@ -6,5 +6,6 @@ mod faults;
 mod forms;
 mod hostile;
 mod pipeline;
+mod report;
 mod tolerances;
 mod watch;
