@@ -6,6 +6,35 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The particle that reads right after `word` in a message to staff: 받침 decides
+/// 이/가, 을/를, 은/는, 과/와, and a trailing number is read aloud (`2026-11-24` → 사 →
+/// 가). For words that end in Latin letters or symbols it gives the written-out
+/// "이(가)" form, which is always correct.
+pub fn josa(word: &str, j: ::josa::Josa) -> &'static str {
+    let last = word.trim_end().chars().last().map(|c| match c {
+        '0' => '영',
+        '1' => '일',
+        '2' => '이',
+        '3' => '삼',
+        '4' => '사',
+        '5' => '오',
+        '6' => '육',
+        '7' => '칠',
+        '8' => '팔',
+        '9' => '구',
+        c => c,
+    });
+    last.and_then(|c| ::josa::select(&c.to_string(), j).ok())
+        .unwrap_or(match j {
+            ::josa::EunNeun => "은(는)",
+            ::josa::IGa => "이(가)",
+            ::josa::EulReul => "을(를)",
+            ::josa::GwaWa => "과(와)",
+            ::josa::Josa::I => "(이)",
+            ::josa::Josa::Eu => "(으)",
+        })
+}
+
 /// How a finding affects the file: errors reject it, warnings and infos do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -202,6 +231,21 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn josa_follows_the_last_syllable_or_number() {
+        use super::josa;
+        use ::josa::{EulReul, EunNeun, GwaWa, IGa};
+        assert_eq!(josa("제출부서", IGa), "가");
+        assert_eq!(josa("담당자 연락처", IGa), "가");
+        assert_eq!(josa("기준일", EulReul), "을");
+        assert_eq!(josa("2026-11-24", IGa), "가"); // 사
+        assert_eq!(josa("1,000", EunNeun), "은"); // 영
+        assert_eq!(josa("300백만원", GwaWa), "과");
+        assert_eq!(josa("스마트시티 사업", EunNeun), "은");
+        assert_eq!(josa("R&D", EunNeun), "은(는)");
+        assert_eq!(josa("", EulReul), "을(를)");
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,7 @@
 //! rows, an extra leading column, merged or two-row headers are all normal.
 
 use crate::definition::{Catalog, Pledge};
-use crate::finding::{CellRef, Code, Finding, Place};
+use crate::finding::{CellRef, Code, Finding, Place, josa};
 use crate::model::{IndicatorRow, RoadmapItem, SubmissionInfo, TargetValue, Targets};
 use crate::normalize::{
     Quarter, Unit, UnitNote, compact, date_from_serial, decimal_from_f64, is_to_be_fixed, is_whole,
@@ -13,6 +13,7 @@ use crate::normalize::{
     parse_year_label,
 };
 use crate::read::{CellValue, Sheet, Workbook};
+use ::josa::{EulReul, EunNeun};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -134,27 +135,29 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     // Route by 공약명; an unknown title is an error, but the tables are still read with
     // the closest pledge's layout so staff get every finding in one round.
     let pledge: Option<&Pledge> = match &draft.pledge_typed {
-        Some(typed) => {
-            match catalog.by_title(&typed.value) {
-                Some(p) => {
-                    draft.pledge_id = Some(p.id.clone());
-                    Some(p)
-                }
-                None => {
-                    let closest = catalog.closest(&typed.value);
-                    findings.push(Finding::new(
+        Some(typed) => match catalog.by_title(&typed.value) {
+            Some(p) => {
+                draft.pledge_id = Some(p.id.clone());
+                Some(p)
+            }
+            None => {
+                let closest = catalog.closest(&typed.value);
+                findings.push(Finding::new(
                     Code::Pledge,
                     Some(typed.place.clone()),
                     format!(
-                        "공약명 '{}'은(는) 등록된 공약이 아닙니다.{} 공약명을 정확히 입력하세요.",
+                        "공약명 '{}'{} 등록된 공약이 아닙니다.{} 공약명을 정확히 입력하세요.",
                         typed.value,
-                        closest.map_or(String::new(), |p| format!(" 가장 가까운 공약: '{}'.", p.title))
+                        josa(&typed.value, EunNeun),
+                        closest.map_or(String::new(), |p| format!(
+                            " 가장 가까운 공약: '{}'.",
+                            p.title
+                        ))
                     ),
                 ));
-                    closest
-                }
+                closest
             }
-        }
+        },
         None => None,
     };
     let Some(pledge) = pledge.or(catalog.pledges.first()) else {
@@ -257,8 +260,9 @@ fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Finding>) {
             Code::Sheet,
             Some(Place::sheet(name)),
             format!(
-                "'{name}' 시트에서 항목 {}을(를) 찾을 수 없습니다. 찾은 이름표: 공약명, 사업명, 세부사업, 제출부서, 담당자, 연락처, 기준일.",
-                missing.join(", ")
+                "'{name}' 시트에서 항목 {}{} 찾을 수 없습니다. 찾은 이름표: 공약명, 사업명, 세부사업, 제출부서, 담당자, 연락처, 기준일.",
+                missing.join(", "),
+                josa(missing.last().map_or("", |m| m.as_ref()), EulReul)
             ),
         ));
     }
@@ -302,8 +306,9 @@ fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Finding>) {
                     name,
                     *cell,
                     format!(
-                        "기준일 '{}'을(를) 날짜로 읽을 수 없습니다. 2026-11-24 형식으로 입력하세요.",
-                        text_of(v)
+                        "기준일 '{}'{} 날짜로 읽을 수 없습니다. 2026-11-24 형식으로 입력하세요.",
+                        text_of(v),
+                        josa(&text_of(v), EulReul)
                     ),
                 )),
             },
@@ -488,7 +493,8 @@ fn parse_investment(
                     name,
                     CellRef::new(r, c),
                     format!(
-                        "단위 '{what}'을(를) 알 수 없습니다. 원, 천원, 백만원, 억원 중 하나로 적으세요."
+                        "단위 '{what}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 중 하나로 적으세요.",
+                        josa(&what, EulReul)
                     ),
                 ));
                 unit = Some(Unit::Million);
@@ -599,7 +605,8 @@ fn read_amount(
                     name,
                     cell,
                     format!(
-                        "금액 {n}을(를) 정확한 숫자로 읽을 수 없습니다. 금액을 다시 입력하세요."
+                        "금액 {n}{} 정확한 숫자로 읽을 수 없습니다. 금액을 다시 입력하세요.",
+                        josa(&n.to_string(), EulReul)
                     ),
                 ));
                 return None;
@@ -621,7 +628,10 @@ fn read_amount(
                     Code::Number,
                     name,
                     cell,
-                    format!("'{t}'은(는) 금액(숫자)이 아닙니다. 숫자만 입력하세요(예: 1,000)."),
+                    format!(
+                        "'{t}'{} 금액(숫자)이 아닙니다. 숫자만 입력하세요(예: 1,000).",
+                        josa(t, EunNeun)
+                    ),
                 ));
                 return None;
             }
@@ -688,9 +698,10 @@ fn read_amount(
             name,
             cell,
             format!(
-                "{} {}은(는) {}백만원으로, 백만원 단위로 떨어지지 않습니다. 값은 그대로 반영합니다.",
+                "{} {}{} {}백만원으로, 백만원 단위로 떨어지지 않습니다. 값은 그대로 반영합니다.",
                 fmt_amount(raw),
                 unit.label(),
+                josa(unit.label(), EunNeun),
                 value.normalize()
             ),
         ));
@@ -935,7 +946,10 @@ fn parse_roadmap(sheet: &Sheet, findings: &mut Vec<Finding>) -> Vec<RoadmapItem>
                     Code::Quarter,
                     name,
                     cell,
-                    format!("분기 '{shown}'을(를) 읽을 수 없습니다. 2022-Q1 형식으로 입력하세요."),
+                    format!(
+                        "분기 '{shown}'{} 읽을 수 없습니다. 2022-Q1 형식으로 입력하세요.",
+                        josa(&shown, EulReul)
+                    ),
                 ));
             }
             q

@@ -5,10 +5,11 @@
 //! rounding (off by one) is a warning, not an error.
 
 use crate::definition::{Catalog, LeafKey, Pledge, Program, closest_by};
-use crate::finding::{Code, Finding, Place, has_errors};
+use crate::finding::{Code, Finding, Place, has_errors, josa};
 use crate::model::{AmountRow, Investment, Submission};
 use crate::normalize::compact;
 use crate::parse::{ColKind, Draft, DraftInvestment, RowKind, fmt_amount};
+use ::josa::{EunNeun, GwaWa, IGa};
 use rust_decimal::Decimal;
 
 /// Validates a draft; returns the normalised submission when nothing rejects it.
@@ -53,8 +54,9 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
             Code::Program,
             Some(typed.place.clone()),
             format!(
-                "사업명 '{}'은(는) 이 공약에 없는 사업입니다.{} 공약의 사업명을 정확히 입력하세요.",
+                "사업명 '{}'{} 이 공약에 없는 사업입니다.{} 공약의 사업명을 정확히 입력하세요.",
                 typed.value,
+                josa(&typed.value, EunNeun),
                 closest.map_or(String::new(), |p| format!(
                     " 가장 가까운 사업: '{}'.",
                     p.name
@@ -116,8 +118,9 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
                 Code::Program,
                 Some(sub.place.clone()),
                 format!(
-                    "세부사업 '{}'은(는) '{}' 사업에 없습니다.{} (세부사업: {})",
+                    "세부사업 '{}'{} '{}' 사업에 없습니다.{} (세부사업: {})",
                     sub.value,
+                    josa(&sub.value, EunNeun),
                     program.name,
                     closest.map_or(String::new(), |p| format!(
                         " 가장 가까운 세부사업: '{}'.",
@@ -242,12 +245,14 @@ fn check_budget(
             &inv.sheet,
             stated.cell,
             format!(
-                "'{}'의 총계 {}{}이(가) 공약에 정해진 사업비 {}{}와(과) 다릅니다 (차이 {}). 변경된 사업비라면 그대로 두어도 됩니다.",
+                "'{}'의 총계 {}{}{} 공약에 정해진 사업비 {}{}{} 다릅니다 (차이 {}). 변경된 사업비라면 그대로 두어도 됩니다.",
                 leaf.label(),
                 fmt_amount(stated.value),
                 pledge.unit,
+                josa(&pledge.unit, IGa),
                 fmt_amount(def.budget),
                 pledge.unit,
+                josa(&pledge.unit, GwaWa),
                 fmt_amount(stated.value - def.budget)
             ),
         ));
@@ -268,7 +273,10 @@ fn check_contacts(draft: &Draft, findings: &mut Vec<Finding>) {
                     .get(label)
                     .cloned()
                     .or_else(|| Some(Place::sheet(crate::parse::SHEET_INFO))),
-                format!("{label}이(가) 비어 있습니다. 문의할 수 있도록 입력해 주세요."),
+                format!(
+                    "{label}{} 비어 있습니다. 문의할 수 있도록 입력해 주세요.",
+                    josa(label, IGa)
+                ),
             ));
         }
     }
