@@ -84,6 +84,27 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
                 bounds.check(limits)?;
                 depth = depth.saturating_sub(1);
             }
+            // Dimensions: calamine reserves room for the whole declared area up front,
+            // so a lying record (the fuzzer found 4 billion rows) would abort on the
+            // allocation. Read as calamine reads it.
+            0x0200 => {
+                let (rf, rl, cf, cl) = match len {
+                    10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+                    14 | 16 => (u32_at(data, 0), u32_at(data, 4), u16_at(8), u16_at(10)),
+                    _ => continue,
+                };
+                if let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) {
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl >= 1 && cl >= 1 && rl > rf && cl > cf {
+                        let (rows, cols) = (rl - rf, cl - cf);
+                        if rows.saturating_mul(cols) > limits.max_cells as u64 {
+                            return Err(ReadError::TooWide { rows, cols });
+                        }
+                    }
+                }
+            }
             // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: row, column first.
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                 if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
@@ -168,6 +189,11 @@ pub(super) fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
         buf.clear();
     }
     Ok(())
+}
+
+fn u32_at(data: &[u8], i: usize) -> Option<u64> {
+    data.get(i..i + 4)
+        .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
 }
 
 fn repeats(e: &BytesStart<'_>, key: &str) -> u64 {
