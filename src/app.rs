@@ -11,7 +11,7 @@
 //! the next pass finishes the move without a second record.
 
 use crate::check::{self, Checked};
-use crate::consolidate::{Outcome, Received, consolidate};
+use crate::consolidate::{Outcome, Received, by_pledge, consolidate_from};
 use crate::definition::{Catalog, LeafKey};
 use crate::finding::{Code, Finding};
 use crate::inbox::{self, Entry};
@@ -21,7 +21,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveDate};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -101,11 +101,13 @@ impl BatchSummary {
     }
 }
 
-/// Size and modification time of a file: enough to notice it was rewritten.
+/// Size and modification time of a file, and on Unix which file it is (device and
+/// inode): enough to notice it was rewritten in place or replaced by another file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
+    file_id: Option<(u64, u64)>,
 }
 
 impl Stamp {
@@ -114,8 +116,30 @@ impl Stamp {
         m.is_file().then(|| Stamp {
             len: m.len(),
             modified: m.modified().ok(),
+            file_id: file_id(&m),
         })
     }
+
+    /// Whether the file just moved to `dest` is still the one read with this stamp.
+    /// Where the platform gives no inode (Windows), the content is hashed again.
+    fn same_file_after_move(&self, dest: &Path, hash: &str) -> bool {
+        if self.file_id.is_some() {
+            Stamp::of(dest) == Some(*self)
+        } else {
+            hash_file(dest).is_ok_and(|(h, _)| h == hash)
+        }
+    }
+}
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// A file read from the inbox, with the size and time seen around the read.
@@ -453,12 +477,7 @@ impl Engine {
                 }
                 for r in self.ledger.by_hash(&f.hash) {
                     if r.name == f.name && !self.cfg.inbox.join(&r.stored_as).exists() {
-                        let idx = self
-                            .ledger
-                            .records()
-                            .iter()
-                            .rposition(|x| x.seq == r.seq)
-                            .unwrap_or(0);
+                        let idx = self.ledger.position_of(r.seq).unwrap_or(0);
                         return Plan::Finish(idx);
                     }
                 }
@@ -482,7 +501,10 @@ impl Engine {
 
         let mut summary = BatchSummary::default();
         let mut moves: Vec<(&Incoming, Received)> = Vec::new();
-        let mut promised: HashMap<&'static str, Vec<String>> = HashMap::new();
+        // Names given out in this batch, and those found in accepted/ and rejected/
+        // (each listed once per batch, not looked up file by file).
+        let mut promised: HashMap<&'static str, HashSet<String>> = HashMap::new();
+        let mut listed: HashMap<&'static str, HashSet<String>> = HashMap::new();
         // Accepted earlier in this batch, by hash: a byte-identical file later in the
         // same batch is its duplicate, exactly as if it had come in the next batch.
         let mut accepted_now: HashMap<&str, (u64, String)> = HashMap::new();
@@ -516,10 +538,8 @@ impl Engine {
                     stored_as: String::new(),
                     pledge_id: self
                         .ledger
-                        .records()
-                        .iter()
-                        .find(|r| r.seq == seq)
-                        .and_then(|r| r.pledge_id.clone()),
+                        .position_of(seq)
+                        .and_then(|i| self.ledger.records()[i].pledge_id.clone()),
                     findings: vec![Finding::new(
                         Code::Duplicate,
                         None,
@@ -578,12 +598,18 @@ impl Engine {
             };
             let mut record = record;
             let dir_name = inbox::outcome_dir(record.outcome);
+            let inbox_dir = &self.cfg.inbox;
+            let present = listed
+                .entry(dir_name)
+                .or_insert_with(|| inbox::list_names(&inbox_dir.join(dir_name)));
             let taken = promised.entry(dir_name).or_default();
             let ledger = &self.ledger;
-            let stored = inbox::free_name(&self.cfg.inbox.join(dir_name), &record.name, |n| {
-                taken.iter().any(|t| t == n) || ledger.is_stored(&format!("{dir_name}/{n}"))
+            let stored = inbox::free_name_among(&record.name, |n| {
+                present.contains(n)
+                    || taken.contains(n)
+                    || ledger.is_stored(&format!("{dir_name}/{n}"))
             });
-            taken.push(stored.clone());
+            taken.insert(stored.clone());
             record.stored_as = format!("{dir_name}/{stored}");
             if record.outcome == Outcome::Accepted {
                 accepted_now.insert(&f.hash, (record.seq, record.name.clone()));
@@ -604,18 +630,33 @@ impl Engine {
         // Nothing is moved before every record of the batch is durable.
         self.ledger.sync()?;
 
-        for (f, record) in &moves {
-            if Stamp::of(&f.path) != Some(f.stamp) {
+        // The moves are independent of each other: done on every core (a rejected
+        // file's review copy is a workbook to write), logged afterwards in order.
+        for dir in [inbox::ACCEPTED_DIR, inbox::REJECTED_DIR] {
+            let dir = self.cfg.inbox.join(dir);
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot create");
+            }
+        }
+        let settled: Vec<Option<Result<()>>> = moves
+            .par_iter()
+            .map(|(f, record)| {
                 // Replaced after it was read: the new content is processed next pass
                 // under its own hash; the recorded one stays in the ledger.
-                tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "replaced after reading; the new version will be processed on the next pass");
-                continue;
-            }
-            if let Err(e) = self.settle_file(&f.path, &f.bytes, record) {
-                tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
-                summary.unmoved.push(f.path.clone());
-            } else {
-                log_outcome(record);
+                (Stamp::of(&f.path) == Some(f.stamp))
+                    .then(|| self.settle_file(&f.path, &f.bytes, f.stamp, record))
+            })
+            .collect();
+        for ((f, record), settled) in moves.iter().zip(settled) {
+            match settled {
+                None => {
+                    tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "replaced after reading; the new version will be processed on the next pass")
+                }
+                Some(Err(e)) => {
+                    tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
+                    summary.unmoved.push(f.path.clone());
+                }
+                Some(Ok(())) => log_outcome(record),
             }
         }
         for (old, seq, by) in superseded {
@@ -625,10 +666,13 @@ impl Engine {
     }
 
     /// Writes the notes of a recorded file and moves it to where the ledger says.
-    fn settle_file(&self, path: &Path, bytes: &[u8], record: &Received) -> Result<()> {
+    fn settle_file(&self, path: &Path, bytes: &[u8], read: Stamp, record: &Received) -> Result<()> {
         let dest = self.cfg.inbox.join(&record.stored_as);
         let dir = dest.parent().unwrap_or(&self.cfg.inbox);
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         if record.outcome == Outcome::Rejected {
             let stored = dest
                 .file_name()
@@ -657,9 +701,10 @@ impl Engine {
             .with_context(|| format!("cannot move {} to {}", path.display(), dest.display()))?;
         // A writer that still had the file open may have changed it after our last
         // look: then what was moved is not what was recorded. Hand it back to the
-        // inbox, where it is processed as the new version it is.
-        let moved = hash_file(&dest).map(|(h, _)| h).unwrap_or_default();
-        if moved != record.hash {
+        // inbox, where it is processed as the new version it is. The stamp (size,
+        // modification time, and on Unix device and inode) tells without reading the
+        // file again: a rename keeps all of them, any write changes the time.
+        if !read.same_file_after_move(&dest, &record.hash) {
             let back = inbox::free_name(&self.cfg.inbox, &record.name, |_| false);
             tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "changed while being moved; returned to the inbox as a new version");
             std::fs::rename(&dest, self.cfg.inbox.join(back))?;
@@ -684,40 +729,59 @@ impl Engine {
         force: bool,
     ) -> Result<Vec<PathBuf>> {
         let now = Local::now();
-        let mut written = Vec::new();
-        let pledges: Vec<_> = self
+        let groups = by_pledge(&self.catalog.pledges, self.ledger.records());
+        let (outbox, digests) = (&self.cfg.outbox, &self.digests);
+        // Consolidated, compared, rendered and written on every core; a report whose
+        // content did not change is not rendered at all.
+        let results: Vec<Result<Option<(String, String, PathBuf)>>> = self
             .catalog
             .pledges
-            .iter()
-            .filter(|p| only.is_none_or(|o| o.contains(&p.id)))
+            .par_iter()
+            .zip(groups.par_iter())
+            .filter(|(p, _)| only.is_none_or(|o| o.contains(&p.id)))
+            .map(|(pledge, records)| {
+                let report = consolidate_from(pledge, records);
+                let digest = sha256_hex(&serde_json::to_vec(&report)?);
+                let path = report_path(outbox, &pledge.id);
+                let changed = digests.get(&pledge.id) != Some(&digest);
+                if !force && !changed && path.exists() {
+                    return Ok(None);
+                }
+                let bytes = crate::render::render_report(&report, now)?;
+                inbox::atomic_write(&path, &bytes)?;
+                if changed {
+                    let history = outbox.join("history");
+                    let stem = report_stem(&pledge.id);
+                    inbox::atomic_write(
+                        &history.join(format!("{stem}_{}.xlsx", now.format("%Y%m%d-%H%M%S-%3f"))),
+                        &bytes,
+                    )?;
+                    inbox::atomic_write(
+                        &history.join(format!(".{}.sha256", pledge.id)),
+                        digest.as_bytes(),
+                    )?;
+                }
+                tracing::info!(report = %path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
+                Ok(Some((pledge.id.clone(), digest, path)))
+            })
             .collect();
-        for pledge in pledges {
-            let report = consolidate(pledge, self.ledger.records());
-            let digest = sha256_hex(&serde_json::to_vec(&report)?);
-            let path = report_path(&self.cfg.outbox, &pledge.id);
-            let changed = self.digests.get(&pledge.id) != Some(&digest);
-            if !force && !changed && path.exists() {
-                continue;
+        // Every report that was written counts, even when another one failed.
+        let mut written = Vec::new();
+        let mut failure = None;
+        for r in results {
+            match r {
+                Ok(Some((id, digest, path))) => {
+                    self.digests.insert(id, digest);
+                    written.push(path);
+                }
+                Ok(None) => {}
+                Err(e) => failure = failure.or(Some(e)),
             }
-            let bytes = crate::render::render_report(&report, now)?;
-            inbox::atomic_write(&path, &bytes)?;
-            if changed {
-                let history = self.cfg.outbox.join("history");
-                let stem = report_stem(&pledge.id);
-                inbox::atomic_write(
-                    &history.join(format!("{stem}_{}.xlsx", now.format("%Y%m%d-%H%M%S-%3f"))),
-                    &bytes,
-                )?;
-                inbox::atomic_write(
-                    &history.join(format!(".{}.sha256", pledge.id)),
-                    digest.as_bytes(),
-                )?;
-            }
-            self.digests.insert(pledge.id.clone(), digest);
-            tracing::info!(report = %path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
-            written.push(path);
         }
-        Ok(written)
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(written),
+        }
     }
 }
 

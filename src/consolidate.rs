@@ -7,7 +7,7 @@ use crate::model::{AmountRow, IndicatorRow, RoadmapItem, Submission, TargetValue
 use chrono::{DateTime, Local, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What happened to one received file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,7 +288,56 @@ fn table_of(
 /// Records of other pledges are ignored, except files no pledge could claim
 /// (unreadable, unknown 공약명), which every report lists in its history.
 pub fn consolidate(pledge: &Pledge, records: &[Received]) -> PledgeReport {
-    let current = current_by_leaf(pledge, records);
+    consolidate_from(pledge, records)
+}
+
+/// The records that can matter to each pledge of `pledges` (same order), each list in
+/// arrival order, from one pass over the ledger: the pledge's own (by routing or by
+/// submission) and the files no pledge claimed, which every report lists. The reports
+/// of a whole city then cost O(records), not O(pledges × records).
+pub fn by_pledge<'a>(pledges: &[Pledge], records: &'a [Received]) -> Vec<Vec<&'a Received>> {
+    let index: HashMap<&str, usize> = pledges
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut out = vec![Vec::new(); pledges.len()];
+    for r in records {
+        let Some(routed) = r.pledge_id.as_deref() else {
+            out.iter_mut().for_each(|v| v.push(r));
+            continue;
+        };
+        if let Some(&i) = index.get(routed) {
+            out[i].push(r);
+        }
+        if let Some(s) = r.submission.as_ref().filter(|s| s.pledge_id != routed)
+            && let Some(&i) = index.get(s.pledge_id.as_str())
+        {
+            out[i].push(r);
+        }
+    }
+    out
+}
+
+/// The reports of every pledge (in catalog order), consolidated on every core.
+pub fn consolidate_all(pledges: &[Pledge], records: &[Received]) -> Vec<PledgeReport> {
+    use rayon::prelude::*;
+    let groups = by_pledge(pledges, records);
+    pledges
+        .par_iter()
+        .zip(groups.par_iter())
+        .map(|(p, records)| consolidate_from(p, records))
+        .collect()
+}
+
+/// [`consolidate`] over any records in arrival order (e.g. one group of
+/// [`by_pledge`]).
+pub fn consolidate_from<'a, R>(pledge: &Pledge, records: &'a [R]) -> PledgeReport
+where
+    R: std::borrow::Borrow<Received> + 'a,
+{
+    let records = || records.iter().map(|r| r.borrow());
+    let current = current_by_leaf(pledge, records());
     let subs_of = |keys: &[LeafKey]| -> Vec<&Submission> {
         keys.iter()
             .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
@@ -430,8 +479,7 @@ pub fn consolidate(pledge: &Pledge, records: &[Received]) -> PledgeReport {
         })
         .collect();
 
-    let history = records
-        .iter()
+    let history = records()
         .filter(|r| r.pledge_id.as_deref().is_none_or(|id| id == pledge.id))
         .map(|r| HistoryRow {
             seq: r.seq,

@@ -139,6 +139,12 @@ impl Ledger {
             .map(|&i| &self.records[i])
     }
 
+    /// The index of the record with this arrival number. Seqs only grow, so this is a
+    /// binary search, not a scan of the whole ledger per file.
+    pub fn position_of(&self, seq: u64) -> Option<usize> {
+        self.records.binary_search_by_key(&seq, |r| r.seq).ok()
+    }
+
     /// Whether a destination (relative to the inbox) was ever recorded.
     pub fn is_stored(&self, stored_as: &str) -> bool {
         self.stored.contains(stored_as)

@@ -14,12 +14,28 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC (which also folds full-width forms) with all white space removed, so that
 /// `국 비`, `국비` and `국비` compare equal. Synonyms are not applied here.
 pub fn compact(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+    if is_plain(s) {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        s.nfkc().filter(|c| !c.is_whitespace()).collect()
+    }
 }
 
 /// NFC, for names shown back to people (a Mac sends NFD file names and text).
 pub fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    if is_plain(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// True when `s` is only ASCII and precomposed Hangul syllables, which NFC and NFKC
+/// leave as they are. Nearly every label and name is; skipping the normaliser for
+/// them halves the cost of parsing a workbook (issue 7).
+fn is_plain(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
 }
 
 /// A label after compaction and synonym folding: the key tables are matched by.
@@ -308,6 +324,24 @@ mod tests {
     use super::*;
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_normaliser() {
+        // Decomposed Hangul (a Mac), full-width forms, a syllable followed by a
+        // conjoining final consonant, and plain text.
+        for s in [
+            "\u{1100}\u{1161}\u{11A8} 비",
+            "국비１，０００",
+            "가\u{11A8}",
+            "국 비",
+            "2022년",
+            "ABC abc",
+        ] {
+            let full: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(compact(s), full, "{s:?}");
+            assert_eq!(nfc(s), s.nfc().collect::<String>(), "{s:?}");
+        }
     }
 
     #[test]

@@ -38,7 +38,9 @@ impl Bounds {
     }
 }
 
-/// Refuses an xls whose cells span more than `limits.max_cells` on one sheet.
+/// Refuses an xls whose cells, or whose DIMENSIONS record, span more than
+/// `limits.max_cells` on one sheet. Walks the records the way calamine does: the
+/// globals first, then each sheet from the offset its BOUNDSHEET record gives.
 pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
         return Ok(()); // calamine reports the damage
@@ -57,47 +59,70 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
             break;
         }
     }
-    let mut bounds = Bounds::default();
-    let mut depth = 0usize;
-    let mut rest = stream.as_slice();
-    while rest.len() >= 4 {
-        let typ = u16::from_le_bytes([rest[0], rest[1]]);
-        let len = usize::from(u16::from_le_bytes([rest[2], rest[3]]));
-        let Some(data) = rest.get(4..4 + len) else {
-            break;
-        };
-        rest = &rest[4 + len..];
-        let u16_at = |i: usize| {
-            data.get(i..i + 2)
-                .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
-        };
+    let mut sheets = Vec::new();
+    for (typ, data) in records(&stream) {
         match typ {
-            // FilePass: what follows is encrypted; calamine says so.
-            0x002F => return Ok(()),
-            0x0809 => {
-                if depth == 0 {
-                    bounds = Bounds::default();
-                }
-                depth += 1;
+            // FilePass: calamine refuses the file as encrypted.
+            0x002F if u16_at(data, 0) != Some(0) => return Ok(()),
+            // BoundSheet8: where a sheet's records start.
+            0x0085 => sheets.extend(u32_at(data, 0)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for pos in sheets {
+        let Some(sheet) = usize::try_from(pos).ok().and_then(|p| stream.get(p..)) else {
+            continue;
+        };
+        check_xls_sheet(sheet, limits)?;
+    }
+    Ok(())
+}
+
+/// Records as calamine's iterator yields them: type and own data, until the bytes
+/// run out or a length does not fit.
+fn records(mut rest: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let typ = u16::from_le_bytes([*rest.first()?, *rest.get(1)?]);
+        let len = usize::from(u16::from_le_bytes([*rest.get(2)?, *rest.get(3)?]));
+        let data = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        Some((typ, data))
+    })
+}
+
+fn check_xls_sheet(sheet: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut bounds = Bounds::default();
+    let mut seen_bof = false;
+    let mut nested = 0usize;
+    for (typ, data) in records(sheet) {
+        // Embedded substreams (charts) are skipped by calamine, and so here.
+        if nested > 0 {
+            match typ {
+                0x0809 => nested += 1,
+                0x000A => nested -= 1,
+                _ => {}
             }
-            0x000A => {
-                bounds.check(limits)?;
-                depth = depth.saturating_sub(1);
-            }
+            continue;
+        }
+        let at = |i| u16_at(data, i);
+        match typ {
+            0x0809 if seen_bof => nested += 1,
+            0x0809 => seen_bof = true,
             // Dimensions: calamine reserves room for the whole declared area up front,
             // so a lying record (the fuzzer found 4 billion rows) would abort on the
             // allocation. Read as calamine reads it.
             0x0200 => {
-                let (rf, rl, cf, cl) = match len {
-                    10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
-                    14 | 16 => (u32_at(data, 0), u32_at(data, 4), u16_at(8), u16_at(10)),
+                let (rf, rl, cf, cl) = match data.len() {
+                    10 => (at(0), at(2), at(4), at(6)),
+                    14 | 16 => (u32_at(data, 0), u32_at(data, 4), at(8), at(10)),
                     _ => continue,
                 };
                 if let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) {
                     if cf > 0xFF || cl < cf {
                         cf = 0;
                     }
-                    if rl >= 1 && cl >= 1 && rl > rf && cl > cf {
+                    if rl > rf && cl > cf {
                         let (rows, cols) = (rl - rf, cl - cf);
                         if rows.saturating_mul(cols) > limits.max_cells as u64 {
                             return Err(ReadError::TooWide { rows, cols });
@@ -107,20 +132,26 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
             }
             // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: row, column first.
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
+                if let (Some(r), Some(c)) = (at(0), at(2)) {
                     bounds.add(r, c, c);
                 }
             }
             // MulRk: row, first column, …, last column.
-            0x00BD if len >= 6 => {
-                if let (Some(r), Some(c0), Some(c1)) = (u16_at(0), u16_at(2), u16_at(len - 2)) {
+            0x00BD if data.len() >= 6 => {
+                if let (Some(r), Some(c0), Some(c1)) = (at(0), at(2), at(data.len() - 2)) {
                     bounds.add(r, c0, c1.max(c0));
                 }
             }
+            0x000A => break,
             _ => {}
         }
     }
     bounds.check(limits)
+}
+
+fn u16_at(data: &[u8], i: usize) -> Option<u64> {
+    data.get(i..i + 2)
+        .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
 }
 
 /// Refuses an ods whose cells, with their repeats, exceed `limits.max_cells` on one
