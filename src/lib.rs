@@ -7,6 +7,8 @@
 //! [`app`], [`watch`], [`cli`] — does the I/O.
 
 pub mod app;
+#[cfg(feature = "batch")]
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod consolidate;
