@@ -81,6 +81,18 @@ impl Sandbox {
             .expect("run gongyak")
     }
 
+    /// Runs the real binary and insists on exit code 0 (stderr shown otherwise).
+    pub fn gongyak_ok(&self, args: &[&str]) -> Output {
+        let out = self.gongyak(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
     pub fn report(&self) -> PathBuf {
         self.outbox().join("ansan-innopolis_공약추진현황.xlsx")
     }
@@ -638,4 +650,39 @@ pub fn burst(n: usize) -> Vec<(String, Vec<u8>)> {
             (format!("제출_{i:04}.xlsx"), b.to_bytes())
         })
         .collect()
+}
+
+/// Every record of the sandbox's ledger (none when it does not exist yet).
+pub fn ledger(sb: &Sandbox) -> Vec<gongyak::consolidate::Received> {
+    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a whole ledger line"))
+        .collect()
+}
+
+/// Whether an external tool is usable. Under `CI` a missing tool fails the test
+/// (CI installs it); elsewhere the test prints a note and passes.
+pub fn need_tool(what: &str, probe: &mut std::process::Command) -> bool {
+    let ok = probe
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
+    if ci {
+        panic!("{what} is required for this test under CI (see .ci/run)");
+    }
+    eprintln!("note: skipping — {what} is not available (CI is not set)");
+    false
+}
+
+pub fn have_soffice() -> bool {
+    need_tool(
+        "LibreOffice (soffice)",
+        std::process::Command::new("soffice").arg("--version"),
+    )
 }

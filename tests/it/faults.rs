@@ -2,17 +2,8 @@
 //! restart: every file accounted for exactly once, the report equal to a clean run's.
 
 use crate::common::*;
-use gongyak::consolidate::Received;
 use std::collections::HashSet;
 use std::time::Duration;
-
-fn ledger(sb: &Sandbox) -> Vec<Received> {
-    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every ledger line whole after recovery"))
-        .collect()
-}
 
 fn sha(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

@@ -902,35 +902,10 @@ fn a_form_filled_without_recalculation_is_rejected_at_its_stale_totals() {
 // ---------------------------------------------------------------------------------
 // Other programs: Python openpyxl and LibreOffice.
 
-/// Whether an external tool is usable; under CI a missing tool fails the test.
-fn need(what: &str, probe: &mut Command) -> bool {
-    let ok = probe
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        return true;
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
-    if ci {
-        panic!("{what} is required for this test under CI (see .ci/run)");
-    }
-    eprintln!("note: skipping — {what} is not available (CI is not set)");
-    false
-}
-
 fn have_openpyxl() -> bool {
-    need(
+    need_tool(
         "python3 with openpyxl",
         Command::new("python3").args(["-c", "import openpyxl"]),
-    )
-}
-
-fn have_soffice() -> bool {
-    need(
-        "LibreOffice (soffice)",
-        Command::new("soffice").arg("--version"),
     )
 }
 
@@ -1067,13 +1042,7 @@ fn forms_filled_by_openpyxl_and_recalculated_by_libreoffice_consolidate_to_the_p
         return;
     }
     let sb = Sandbox::new();
-    let out = sb.gongyak(&["template"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sb.gongyak_ok(&["template"]);
     let cat = catalog();
     let pledge = &cat.pledges[0];
     let work = sb.path().join("work");
@@ -1145,13 +1114,7 @@ fn forms_filled_by_openpyxl_and_recalculated_by_libreoffice_consolidate_to_the_p
     for path in &saved[..expected.len()] {
         std::fs::copy(path, sb.inbox().join(path.file_name().unwrap())).unwrap();
     }
-    let out = sb.gongyak(&["run"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sb.gongyak_ok(&["run"]);
     assert_eq!(sb.files_in("accepted").len(), expected.len());
     assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
 }
@@ -1192,13 +1155,7 @@ fn committed_forms_are_what_gongyak_template_writes_now() {
     // those committed in templates/forms/ (part for part: the files carry a fixed
     // creation time, so regenerating an unchanged definition changes nothing).
     let sb = Sandbox::new();
-    let out = sb.gongyak(&["template"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = sb.gongyak_ok(&["template"]);
     let printed: Vec<PathBuf> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| sb.path().join(l))

@@ -252,13 +252,7 @@ fn special_files_in_the_inbox_are_left_alone() {
         .unwrap();
     assert!(st.success());
     sb.drop_seed();
-    let out = sb.gongyak(&["run"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = sb.gongyak_ok(&["run"]);
     assert!(fifo.exists(), "the fifo stays");
     assert_eq!(sb.files_in("accepted").len(), 4);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
@@ -283,13 +277,7 @@ fn odd_and_very_long_file_names_are_stored_and_logged_safely() {
     let mut other = innopolis();
     other.set("제출정보", "B7", t("다른 담당자"));
     sb.drop_bytes(&long, &other.to_bytes());
-    let out = sb.gongyak(&["run"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sb.gongyak_ok(&["run"]);
     let accepted = sb.files_in("accepted");
     assert_eq!(accepted.len(), 2, "{accepted:?}");
     assert!(accepted.iter().all(|n| n.len() <= 255));

@@ -2,18 +2,10 @@
 //! the shared samples and generated workbooks.
 
 use crate::common::*;
-use gongyak::consolidate::{Outcome, Received};
+use gongyak::consolidate::Outcome;
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ledger(sb: &Sandbox) -> Vec<Received> {
-    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]

@@ -7,7 +7,6 @@
 
 use crate::common::*;
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use gongyak::consolidate::Received;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -20,22 +19,8 @@ const SMART: &str = "스마트제조혁신센터 기반구축 및 활성화";
 fn run_seed() -> Sandbox {
     let sb = Sandbox::new();
     sb.drop_seed();
-    let out = sb.gongyak(&["run"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sb.gongyak_ok(&["run"]);
     sb
-}
-
-fn ledger(sb: &Sandbox) -> Vec<Received> {
-    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 /// The table the report must show for the sum of some leaves' amounts, as display
@@ -479,13 +464,7 @@ fn submitted_text_that_looks_like_a_formula_stays_text() {
     }
     b.set("추진일정", "A2", t("@SUM(1)"));
     sb.drop_bytes("=1+1.xlsx", &b.to_bytes());
-    let out = sb.gongyak(&["run"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    sb.gongyak_ok(&["run"]);
 
     let mut wb: Xlsx<_> = open_workbook(sb.report()).unwrap();
     let targets = wb.worksheet_range("연차별 추진목표").unwrap();
@@ -608,24 +587,6 @@ fn report_is_replaced_by_rename_and_dated_copies_follow_content_changes() {
 
 // ---------------------------------------------------------------------------------
 // LibreOffice, the real client.
-
-fn have_soffice() -> bool {
-    let ok = Command::new("soffice")
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        return true;
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"));
-    if ci {
-        panic!("LibreOffice (soffice) is required for this test under CI (see .ci/run)");
-    }
-    eprintln!("note: skipping — LibreOffice (soffice) is not available (CI is not set)");
-    false
-}
 
 /// Runs `soffice --convert-to <filter>` on `input` with a private profile; returns its
 /// stderr. Fails the test when LibreOffice fails or takes over 240 s.

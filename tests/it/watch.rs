@@ -138,14 +138,6 @@ fn sha(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn ledger(sb: &Sandbox) -> Vec<Received> {
-    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a whole ledger line"))
-        .collect()
-}
-
 /// Lines in the ledger; a torn last line (the daemon was killed mid-write) counts as
 /// not written.
 fn ledger_len(sb: &Sandbox) -> usize {
