@@ -3,7 +3,7 @@
 use crate::definition::Catalog;
 use crate::finding::{Code, Finding, has_errors};
 use crate::model::Submission;
-use crate::read::{Limits, ReadError, read_workbook};
+use crate::read::{Limits, ReadError, read_workbook_merging};
 
 /// What one file amounts to.
 #[derive(Debug, Clone)]
@@ -24,7 +24,10 @@ impl Checked {
 
 /// Checks one submission's bytes against the catalog. Never panics on any input.
 pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
-    let wb = match read_workbook(bytes, limits) {
+    // Merged ranges matter only where a target spans several years.
+    let targets = crate::normalize::compact(crate::parse::SHEET_TARGETS);
+    let merges_for = |name: &str| crate::normalize::compact(name).contains(&targets);
+    let wb = match read_workbook_merging(bytes, limits, &merges_for) {
         Ok(wb) => wb,
         Err(e) => {
             return Checked {

@@ -7,6 +7,7 @@ use crate::normalize::{compact, label_key, similarity};
 use anyhow::{Context, Result, bail};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// One header fact of the plan (사업구분 = 계속, …), kept in the plan's order.
@@ -314,6 +315,9 @@ pub struct Catalog {
     pub pledges: Vec<Pledge>,
     /// Where each pledge was loaded from (same order).
     pub files: Vec<PathBuf>,
+    /// Compacted titles and aliases → index: every file is routed by its 공약명, and
+    /// comparing it with each of a hundred titles cost more than reading the file.
+    titles: HashMap<String, usize>,
 }
 
 impl Catalog {
@@ -361,13 +365,22 @@ impl Catalog {
                 pledge.title
             );
         }
+        for name in std::iter::once(&pledge.title).chain(&pledge.aliases) {
+            self.titles
+                .entry(compact(name))
+                .or_insert(self.pledges.len());
+        }
         self.pledges.push(pledge);
         self.files.push(path);
         Ok(())
     }
 
     pub fn by_title(&self, typed: &str) -> Option<&Pledge> {
-        self.pledges.iter().find(|p| p.matches_title(typed))
+        self.titles
+            .get(&compact(typed))
+            .and_then(|&i| self.pledges.get(i))
+            .filter(|p| p.matches_title(typed))
+            .or_else(|| self.pledges.iter().find(|p| p.matches_title(typed)))
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Pledge> {

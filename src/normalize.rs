@@ -21,6 +21,15 @@ pub fn compact(s: &str) -> String {
     }
 }
 
+/// NFKC (full-width digits and punctuation folded), skipped for plain text.
+fn nfkc(s: &str) -> String {
+    if is_plain(s) {
+        s.to_owned()
+    } else {
+        s.nfkc().collect()
+    }
+}
+
 /// NFC, for names shown back to people (a Mac sends NFD file names and text).
 pub fn nfc(s: &str) -> String {
     if is_plain(s) {
@@ -65,6 +74,10 @@ static YEAR_RE: LazyLock<Regex> =
 /// A year header: `2022`, `2022년`, `'22년`, `22년` → 2022.
 pub fn parse_year_label(s: &str) -> Option<i32> {
     let c = compact(s);
+    // Most labels hold no digit at all; the regex is for those that do.
+    if !c.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let caps = YEAR_RE.captures(&c)?;
     let digits = caps.get(1)?.as_str();
     let n: i32 = digits.parse().ok()?;
@@ -205,7 +218,7 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A date typed as text: `2026-11-24`, `2026.11.24`, `2026. 11. 24.`, `2026/11/24`,
 /// `2026년 11월 24일`, `20261124`.
 pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
-    let t: String = s.nfkc().collect::<String>().trim().to_owned();
+    let t: String = nfkc(s).trim().to_owned();
     // An ISO date-time ("2026-11-24T00:00:00") counts by its date.
     let t = t
         .split(['T', ' '])

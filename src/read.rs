@@ -304,11 +304,26 @@ fn foreign_kind(bytes: &[u8]) -> &'static str {
 /// [`ReadError`] for anything that is not a readable, unencrypted workbook within
 /// `limits`.
 pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+    read_workbook_merging(bytes, limits, &|_| true)
+}
+
+/// [`read_workbook`], with the merged ranges of xlsx sheets read only for the sheets
+/// `merges_for` names. calamine reads an xlsx sheet's merges by parsing the whole
+/// sheet a second time, a third of the cost of reading it; intake needs them on one
+/// sheet only.
+///
+/// # Errors
+/// As [`read_workbook`].
+pub fn read_workbook_merging(
+    bytes: &[u8],
+    limits: &Limits,
+    merges_for: &dyn Fn(&str) -> bool,
+) -> Result<Workbook, ReadError> {
     // The readers are third-party parsers of hostile bytes; a panic in one of them
     // (the fuzzer found integer overflows in calamine's xls reader) is a damaged file,
     // not the end of the daemon. Release builds keep overflow checks on for this.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_unguarded(bytes, limits)
+        read_unguarded(bytes, limits, merges_for)
     }))
     .unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
@@ -317,10 +332,14 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadErro
     })
 }
 
-fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
+fn read_unguarded(
+    bytes: &[u8],
+    limits: &Limits,
+    merges_for: &dyn Fn(&str) -> bool,
+) -> Result<Workbook, ReadError> {
     let format = sniff(bytes, limits)?;
     let sheets = match format {
-        Format::Xlsx => read_xlsx(bytes, limits)?,
+        Format::Xlsx => read_xlsx(bytes, limits, merges_for)?,
         Format::Xls => {
             extent::check_xls(bytes, limits)?;
             let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
@@ -390,7 +409,11 @@ fn merge_from_dims(d: calamine::Dimensions) -> Merge {
     }
 }
 
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    merges_for: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Sheet>, ReadError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
         e => corrupt(e),
@@ -399,12 +422,15 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut sheets = Vec::with_capacity(names.len());
     let mut total_cells = 0usize;
     for name in names {
-        let merges = wb
-            .merge_cells_by_sheet_name(&name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(merge_from_dims)
-            .collect();
+        let merges = if merges_for(&name) {
+            wb.merge_cells_by_sheet_name(&name)
+                .unwrap_or_default()
+                .into_iter()
+                .map(merge_from_dims)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut cells = BTreeMap::new();
         {
             let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;

@@ -360,6 +360,22 @@ fn to_be_fixed_targets_are_not_zero() {
     assert_eq!(ind.values[&2023], TargetValue::ToBeFixed("미정".into()));
 }
 
+/// Merged ranges are read only for the 추진목표 sheet (issue 7: calamine parses a
+/// sheet a second time for them); a 추진내용 merged over two years must still count for
+/// both.
+#[test]
+fn a_target_merged_over_two_years_counts_for_each() {
+    let mut b = innopolis();
+    b.sheet("추진목표").remove(&(3, 3)); // D4, 2023
+    b.set("추진목표", "C4", t("기반 구축"))
+        .merge("추진목표", "C4", "D4");
+    let c = check_book(&b);
+    let s = accepted(&c);
+    assert_eq!(s.targets.content[&2022], "기반 구축");
+    assert_eq!(s.targets.content[&2023], "기반 구축");
+    assert_eq!(s.targets.content[&2024], "사업 추진 3차년");
+}
+
 // ---- §3 layout drift -----------------------------------------------------------
 
 #[test]
