@@ -686,3 +686,42 @@ pub fn have_soffice() -> bool {
         std::process::Command::new("soffice").arg("--version"),
     )
 }
+
+/// Runs `soffice --headless --convert-to <filter>` on `inputs` with the private
+/// profile `profile` (so parallel tests never share one), writing into `out_dir`.
+/// Returns LibreOffice's stderr; fails the test when it fails or takes over 240 s.
+pub fn soffice_convert(profile: &Path, filter: &str, out_dir: &Path, inputs: &[PathBuf]) -> String {
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
+        .arg(out_dir)
+        .args(inputs)
+        .stdout(std::process::Stdio::null())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .expect("start soffice");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(240);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("soffice did not finish within 240 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let stderr = std::fs::read_to_string(err.path()).unwrap_or_default();
+    assert!(status.success(), "soffice failed: {status}: {stderr}");
+    stderr
+}

@@ -21,7 +21,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const GUIDE: &str = "작성요령";
 const INFO: &str = "제출정보";
@@ -990,36 +989,7 @@ fn libreoffice_resave(work: &Path, inputs: &[PathBuf], out_dir: &Path) -> Vec<Pa
     )
     .unwrap();
     std::fs::create_dir_all(out_dir).unwrap();
-    let mut child = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-        ])
-        .arg(out_dir)
-        .args(inputs)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start soffice");
-    let deadline = Instant::now() + Duration::from_secs(240);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("soffice did not finish within 240 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success(), "soffice failed: {status}");
+    soffice_convert(&profile, "xlsx:Calc MS Excel 2007 XML", out_dir, inputs);
     inputs
         .iter()
         .map(|p| {
