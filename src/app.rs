@@ -834,7 +834,14 @@ fn note_current(current: &mut HashMap<(String, LeafKey), Current>, r: &Received)
 }
 
 fn log_outcome(r: &Received) {
-    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    // Each code once, in order of first appearance: twelve E-FORMULA cells are one
+    // kind of problem in a log line (the note lists every cell).
+    let mut codes: Vec<&str> = Vec::new();
+    for f in &r.findings {
+        if !codes.contains(&f.code.as_str()) {
+            codes.push(f.code.as_str());
+        }
+    }
     let leaf = r
         .submission
         .as_ref()

@@ -94,6 +94,13 @@ fn flawed_files_are_rejected_with_the_expected_codes_and_notes() {
         "rejections exit 1: {}",
         stderr(&out)
     );
+    // The log names each kind of problem once; the note lists every cell.
+    assert!(
+        stderr(&out).contains("file=no_cached_values.xlsx seq=")
+            && stderr(&out).contains("codes=E-FORMULA to="),
+        "{}",
+        stderr(&out)
+    );
     let records = ledger(&sb);
     for (name, want) in expected.as_object().unwrap() {
         let r = records.iter().find(|r| &r.name == name).unwrap();
