@@ -49,12 +49,17 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
     for name in ["/Workbook", "/Book"] {
         if let Ok(mut s) = cfb.open_stream(name) {
             // The stream cannot be larger than the file, which is within its limit.
-            if s.by_ref()
+            // A stream whose sector chain is broken is damage: calamine's more
+            // lenient reader would go on with whatever it finds (the fuzzer found
+            // such a file asking it for 30 TB).
+            if let Err(e) = s
+                .by_ref()
                 .take(limits.max_file_bytes)
                 .read_to_end(&mut stream)
-                .is_err()
             {
-                return Ok(());
+                return Err(ReadError::Corrupt {
+                    detail: format!("xls: {e}"),
+                });
             }
             break;
         }
@@ -160,6 +165,29 @@ pub(super) fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
+    // An encrypted package's content.xml is not XML; calamine reports the password,
+    // judged as calamine judges it (an encryption-data element in a file entry).
+    if let Ok(manifest) = zip.by_name("META-INF/manifest.xml") {
+        let mut reader = quick_xml::Reader::from_reader(BufReader::new(
+            manifest.take(limits.max_unzipped_bytes),
+        ));
+        reader.config_mut().check_end_names = false;
+        reader.config_mut().expand_empty_elements = true;
+        let mut buf = Vec::new();
+        let mut in_entry = false;
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) => match e.name().into_inner() {
+                    "manifest:file-entry" => in_entry = true,
+                    "manifest:encryption-data" if in_entry => return Ok(()),
+                    _ => {}
+                },
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
     let Ok(content) = zip.by_name("content.xml") else {
         return Ok(());
     };
@@ -181,7 +209,13 @@ pub(super) fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
                 buf.clear();
                 continue;
             }
-            Ok(Event::Eof) | Err(_) => break, // calamine reports malformed XML
+            Ok(Event::Eof) => break,
+            // What this scan cannot follow is not handed on to calamine unchecked.
+            Err(e) => {
+                return Err(ReadError::Corrupt {
+                    detail: format!("ods: {e}"),
+                });
+            }
             Ok(_) => {
                 buf.clear();
                 continue;
