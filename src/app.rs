@@ -571,7 +571,13 @@ impl Engine {
                 },
                 Plan::Check => {
                     let mut c = checked.unwrap_or_else(|| f.check(catalog, &limits));
-                    if f.hold_unreadable && c.findings.iter().any(|x| x.code == Code::Read) {
+                    // A copy still arriving is held; a file already over the size
+                    // limit only grows, so it is refused at once (and not re-hashed).
+                    let oversize = f.stamp.len > limits.max_file_bytes;
+                    if f.hold_unreadable
+                        && !oversize
+                        && c.findings.iter().any(|x| x.code == Code::Read)
+                    {
                         summary.held.push(f.path.clone());
                         continue;
                     }
