@@ -11,6 +11,19 @@ use std::process::{Command, Output};
 
 pub const ANSAN_TITLE: &str = "안산 강소연구개발특구 및 안산사이언스밸리 첨단산업 거점 육성";
 
+/// The header row of the Ansan 투자계획 table, as the seed files and the report have it.
+pub const INVEST_HEADER: [&str; 9] = [
+    "구분",
+    "총계",
+    "기투자",
+    "2022년",
+    "2023년",
+    "2024년",
+    "2025년",
+    "2026년",
+    "임기후",
+];
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -433,20 +446,7 @@ pub fn submission(program: &str, sub: Option<&str>, amounts: &Amounts) -> Book {
     let inv = "투자계획";
     b.set(inv, "A1", t("연차별 투자계획"));
     b.set(inv, "I2", t("(단위 : 백만원)"));
-    for (i, h) in [
-        "구분",
-        "총계",
-        "기투자",
-        "2022년",
-        "2023년",
-        "2024년",
-        "2025년",
-        "2026년",
-        "임기후",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, h) in INVEST_HEADER.iter().enumerate() {
         b.sheet(inv).insert((2, i as u16), t(h));
     }
     b.sheet(inv).insert((3, 0), t("계"));

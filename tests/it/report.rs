@@ -25,22 +25,7 @@ fn run_seed() -> Sandbox {
 /// The table the report must show for the sum of some leaves' amounts, as display
 /// texts `[label, 총계, 기투자, 2022년…2026년, 임기후]`, `sum_label` on the first row.
 fn expected_table(leaves: &[&Amounts], sum_label: &str) -> Vec<Vec<String>> {
-    let mut rows = vec![
-        [
-            "구분",
-            "총계",
-            "기투자",
-            "2022년",
-            "2023년",
-            "2024년",
-            "2025년",
-            "2026년",
-            "임기후",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>(),
-    ];
+    let mut rows = vec![INVEST_HEADER.map(str::to_owned).to_vec()];
     let mut sum = [0i64; 8];
     let mut sources = Vec::new();
     for k in 0..4 {

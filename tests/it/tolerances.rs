@@ -440,19 +440,7 @@ fn the_reference_layout_with_a_merged_jaewonbyeol_column_is_read() {
     let mut inv = Book::default();
     inv.set(INV, "J2", t("(단위 : 백만원)"));
     inv.set(INV, "A3", t("구분")).merge(INV, "A3", "B3");
-    for (i, h) in [
-        "총계",
-        "기투자",
-        "2022년",
-        "2023년",
-        "2024년",
-        "2025년",
-        "2026년",
-        "임기후",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, h) in INVEST_HEADER[1..].iter().enumerate() {
         inv.sheet(INV).insert((2, 2 + i as u16), t(h));
     }
     inv.set(INV, "A4", t("계")).merge(INV, "A4", "B4");
