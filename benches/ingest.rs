@@ -206,7 +206,7 @@ fn bench_consolidate(c: &mut Criterion) {
         .collect();
     c.bench_function(
         &format!("consolidate/{}_submissions_{}_pledges", s.ledger, pledges),
-        |b| b.iter(|| consolidate_all(&catalog.pledges, &records)),
+        |b| b.iter(|| consolidate_all(&catalog.pledges, &records, |_| true)),
     );
 }
 

@@ -11,7 +11,7 @@
 //! the next pass finishes the move without a second record.
 
 use crate::check::{self, Checked};
-use crate::consolidate::{Outcome, Received, by_pledge, consolidate_from};
+use crate::consolidate::{Outcome, Received, consolidate_all};
 use crate::definition::{Catalog, LeafKey};
 use crate::finding::{Code, Finding};
 use crate::inbox::{self, Entry};
@@ -186,31 +186,19 @@ impl Incoming {
         let Some(before) = Stamp::of(path) else {
             return Load::Gone;
         };
-        if before.len > limits.max_file_bytes {
-            return match hash_file(path) {
-                Ok((_, len)) if Stamp::of(path) != Some(before) || len != before.len => {
-                    Load::Changed
-                }
-                Ok((hash, _)) => Load::Ready(Incoming {
-                    path: path.to_owned(),
-                    name: inbox::display_name(path),
-                    hash,
-                    bytes: Vec::new(),
-                    stamp: before,
-                    hold_unreadable: false,
-                }),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Load::Gone,
-                Err(e) => Load::Failed(e),
-            };
-        }
-        match std::fs::read(path) {
-            Ok(bytes) if Stamp::of(path) != Some(before) || before.len != bytes.len() as u64 => {
+        let read = if before.len > limits.max_file_bytes {
+            hash_file(path).map(|(hash, len)| (hash, len, Vec::new()))
+        } else {
+            std::fs::read(path).map(|bytes| (sha256_hex(&bytes), bytes.len() as u64, bytes))
+        };
+        match read {
+            Ok((_, len, _)) if Stamp::of(path) != Some(before) || len != before.len => {
                 Load::Changed
             }
-            Ok(bytes) => Load::Ready(Incoming {
+            Ok((hash, _, bytes)) => Load::Ready(Incoming {
                 path: path.to_owned(),
                 name: inbox::display_name(path),
-                hash: sha256_hex(&bytes),
+                hash,
                 bytes,
                 stamp: before,
                 hold_unreadable: false,
@@ -232,9 +220,14 @@ impl Incoming {
         self.stamp.len == 0
     }
 
+    /// Over the size limit: hashed but never read (see [`Incoming::load`]).
+    fn oversize(&self, limits: &Limits) -> bool {
+        self.stamp.len > limits.max_file_bytes
+    }
+
     /// read → parse → validate; a file too large to have been read is refused by size.
     fn check(&self, catalog: &Catalog, limits: &Limits) -> Checked {
-        if self.stamp.len > limits.max_file_bytes {
+        if self.oversize(limits) {
             return check::too_large(self.stamp.len, limits);
         }
         check::check(&self.bytes, catalog, limits)
@@ -573,9 +566,8 @@ impl Engine {
                     let mut c = checked.unwrap_or_else(|| f.check(catalog, &limits));
                     // A copy still arriving is held; a file already over the size
                     // limit only grows, so it is refused at once (and not re-hashed).
-                    let oversize = f.stamp.len > limits.max_file_bytes;
                     if f.hold_unreadable
-                        && !oversize
+                        && !f.oversize(&limits)
                         && c.findings.iter().any(|x| x.code == Code::Read)
                     {
                         summary.held.push(f.path.clone());
@@ -762,25 +754,22 @@ impl Engine {
         force: bool,
     ) -> Result<Vec<PathBuf>> {
         let now = Local::now();
-        let groups = by_pledge(&self.catalog.pledges, self.ledger.records());
+        let reports = consolidate_all(&self.catalog.pledges, self.ledger.records(), |p| {
+            only.is_none_or(|o| o.contains(&p.id))
+        });
         let (outbox, digests) = (&self.cfg.outbox, &self.digests);
-        // Consolidated, compared, rendered and written on every core; a report whose
-        // content did not change is not rendered at all.
-        let results: Vec<Result<Option<(String, String, PathBuf)>>> = self
-            .catalog
-            .pledges
+        // Compared, rendered and written on every core; a report whose content did
+        // not change is not rendered at all.
+        let results: Vec<Result<Option<(String, String, PathBuf)>>> = reports
             .par_iter()
-            .zip(groups.par_iter())
-            .filter(|(p, _)| only.is_none_or(|o| o.contains(&p.id)))
-            .map(|(pledge, records)| {
-                let report = consolidate_from(pledge, records);
-                let digest = sha256_hex(&serde_json::to_vec(&report)?);
+            .map(|(pledge, report)| {
+                let digest = sha256_hex(&serde_json::to_vec(report)?);
                 let path = report_path(outbox, &pledge.id);
                 let changed = digests.get(&pledge.id) != Some(&digest);
                 if !force && !changed && path.exists() {
                     return Ok(None);
                 }
-                let bytes = crate::render::render_report(&report, now)?;
+                let bytes = crate::render::render_report(report, now)?;
                 inbox::atomic_write(&path, &bytes)?;
                 if changed {
                     let history = outbox.join("history");

@@ -29,13 +29,7 @@ pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
     let merges_for = |name: &str| crate::normalize::compact(name).contains(&targets);
     let wb = match read_workbook_merging(bytes, limits, &merges_for) {
         Ok(wb) => wb,
-        Err(e) => {
-            return Checked {
-                submission: None,
-                findings: vec![Finding::new(Code::Read, None, e.message_ko())],
-                pledge_id: None,
-            };
-        }
+        Err(e) => return unreadable(&e),
     };
     let (draft, mut findings) = crate::parse::parse(&wb, catalog);
     let submission = crate::validate::validate(&draft, catalog, &mut findings);
@@ -48,10 +42,14 @@ pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
 
 /// The finding for a file refused by its size alone, before any of it was read.
 pub fn too_large(size: u64, limits: &Limits) -> Checked {
-    let e = ReadError::TooLarge {
+    unreadable(&ReadError::TooLarge {
         size,
         limit: limits.max_file_bytes,
-    };
+    })
+}
+
+/// A file that could not be read: one E-READ finding saying why.
+fn unreadable(e: &ReadError) -> Checked {
     Checked {
         submission: None,
         findings: vec![Finding::new(Code::Read, None, e.message_ko())],

@@ -319,14 +319,20 @@ pub fn by_pledge<'a>(pledges: &[Pledge], records: &'a [Received]) -> Vec<Vec<&'a
     out
 }
 
-/// The reports of every pledge (in catalog order), consolidated on every core.
-pub fn consolidate_all(pledges: &[Pledge], records: &[Received]) -> Vec<PledgeReport> {
+/// The reports of the pledges `keep` selects (in catalog order), from one pass over
+/// the ledger, consolidated on every core.
+pub fn consolidate_all<'p>(
+    pledges: &'p [Pledge],
+    records: &[Received],
+    keep: impl Fn(&Pledge) -> bool + Sync,
+) -> Vec<(&'p Pledge, PledgeReport)> {
     use rayon::prelude::*;
     let groups = by_pledge(pledges, records);
     pledges
         .par_iter()
         .zip(groups.par_iter())
-        .map(|(p, records)| consolidate_from(p, records))
+        .filter(|(p, _)| keep(p))
+        .map(|(p, records)| (p, consolidate_from(p, records)))
         .collect()
 }
 

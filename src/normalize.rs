@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -14,19 +15,15 @@ use unicode_normalization::UnicodeNormalization;
 /// NFKC (which also folds full-width forms) with all white space removed, so that
 /// `국 비`, `국비` and `국비` compare equal. Synonyms are not applied here.
 pub fn compact(s: &str) -> String {
-    if is_plain(s) {
-        s.chars().filter(|c| !c.is_whitespace()).collect()
-    } else {
-        s.nfkc().filter(|c| !c.is_whitespace()).collect()
-    }
+    nfkc(s).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// NFKC (full-width digits and punctuation folded), skipped for plain text.
-fn nfkc(s: &str) -> String {
+/// NFKC (full-width digits and punctuation folded); plain text is borrowed as is.
+fn nfkc(s: &str) -> Cow<'_, str> {
     if is_plain(s) {
-        s.to_owned()
+        Cow::Borrowed(s)
     } else {
-        s.nfkc().collect()
+        Cow::Owned(s.nfkc().collect())
     }
 }
 
