@@ -200,14 +200,6 @@ impl Pledge {
         self.leaves().into_iter().find(|l| &l.key() == key)
     }
 
-    /// Whether a typed 공약명 means this pledge.
-    pub fn matches_title(&self, typed: &str) -> bool {
-        let key = compact(typed);
-        std::iter::once(&self.title)
-            .chain(&self.aliases)
-            .any(|n| compact(n) == key)
-    }
-
     /// The source whose label-key equals `label`'s, if any.
     pub fn source_for_label(&self, label: &str) -> Option<&str> {
         let key = label_key(label);
@@ -352,23 +344,27 @@ impl Catalog {
 
     /// Adds a definition, refusing a second one with the same id or title.
     pub fn add(&mut self, pledge: Pledge, path: PathBuf) -> Result<()> {
-        if let Some(i) = self
+        let names: Vec<String> = std::iter::once(&pledge.title)
+            .chain(&pledge.aliases)
+            .map(|n| compact(n))
+            .collect();
+        // A 공약명 must route to one pledge: an id, title or alias used twice is refused.
+        let clash = self
             .pledges
             .iter()
-            .position(|p| p.id == pledge.id || compact(&p.title) == compact(&pledge.title))
-        {
+            .position(|p| p.id == pledge.id)
+            .or_else(|| names.iter().find_map(|n| self.titles.get(n).copied()));
+        if let Some(i) = clash {
             bail!(
-                "{} and {} define the same pledge (id {:?} / title {:?})",
+                "{} and {} define the same pledge (id {:?} / title or alias {:?})",
                 self.files[i].display(),
                 path.display(),
                 pledge.id,
                 pledge.title
             );
         }
-        for name in std::iter::once(&pledge.title).chain(&pledge.aliases) {
-            self.titles
-                .entry(compact(name))
-                .or_insert(self.pledges.len());
+        for name in names {
+            self.titles.entry(name).or_insert(self.pledges.len());
         }
         self.pledges.push(pledge);
         self.files.push(path);
@@ -379,8 +375,6 @@ impl Catalog {
         self.titles
             .get(&compact(typed))
             .and_then(|&i| self.pledges.get(i))
-            .filter(|p| p.matches_title(typed))
-            .or_else(|| self.pledges.iter().find(|p| p.matches_title(typed)))
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Pledge> {
@@ -438,6 +432,31 @@ mod tests {
         let inconsistent = ANSAN.replacen("budget = 20560", "budget = 20561", 1);
         let err = Pledge::from_toml(&inconsistent).unwrap_err().to_string();
         assert!(err.contains("programs.budget"), "{err}");
+    }
+
+    #[test]
+    fn titles_and_aliases_route_to_one_pledge_only() {
+        let title = "안산 강소연구개발특구 및 안산사이언스밸리 첨단산업 거점 육성";
+        let other = ANSAN.replacen("id = \"ansan-innopolis\"", "id = \"other\"", 1).replacen(
+            &format!("title = \"{title}\""),
+            "title = \"다른 공약\"\naliases = [\"안산 강소연구개발특구 및 안산사이언스밸리  첨단산업거점 육성\"]",
+            1,
+        );
+        let mut c = Catalog::default();
+        c.add(Pledge::from_toml(ANSAN).unwrap(), "a.toml".into())
+            .unwrap();
+        // Found however the spacing is typed.
+        assert_eq!(
+            c.by_title(" 안산 강소연구개발특구 및 안산사이언스밸리 첨단산업 거점육성")
+                .map(|p| p.id.as_str()),
+            Some("ansan-innopolis")
+        );
+        let err = c
+            .add(Pledge::from_toml(&other).unwrap(), "b.toml".into())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a.toml") && err.contains("b.toml"), "{err}");
+        assert!(c.by_title("다른 공약").is_none());
     }
 
     #[test]
