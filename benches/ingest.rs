@@ -22,9 +22,9 @@
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use gongyak::batch::{BatchSpec, LEAVES_PER_PLEDGE, write_batch};
-use gongyak::check::check;
-use gongyak::consolidate::{Outcome, Received, consolidate_all};
-use gongyak::definition::Catalog;
+use gongyak::core::check::check;
+use gongyak::core::consolidate::{Outcome, Received, consolidate_all};
+use gongyak::core::definition::Catalog;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;

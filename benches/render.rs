@@ -10,13 +10,13 @@
 
 use chrono::{Local, NaiveDate, TimeZone};
 use criterion::{Criterion, criterion_group, criterion_main};
-use gongyak::consolidate::{Outcome, PledgeReport, Received, consolidate};
-use gongyak::definition::{Declared, Fact, Indicator, Pledge, Program, SourceAmount, Term};
-use gongyak::model::{
+use gongyak::core::consolidate::{Outcome, PledgeReport, Received, consolidate};
+use gongyak::core::definition::{Declared, Fact, Indicator, Pledge, Program, SourceAmount, Term};
+use gongyak::core::model::{
     AmountRow, IndicatorRow, Investment, RoadmapItem, Submission, SubmissionInfo, TargetValue,
     Targets,
 };
-use gongyak::normalize::{Quarter, Unit};
+use gongyak::core::normalize::{Quarter, Unit};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -185,7 +185,7 @@ fn bench_render(c: &mut Criterion) {
     let mut g = c.benchmark_group("render");
     g.sample_size(10);
     g.bench_function("report_1000_leaves", |b| {
-        b.iter(|| gongyak::render::render_report(&report, now).unwrap())
+        b.iter(|| gongyak::xlsx::render::render_report(&report, now).unwrap())
     });
     g.finish();
 }

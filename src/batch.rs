@@ -12,7 +12,7 @@
 //! amount (rejected). Everything is deterministic in the seed, and every amount is an
 //! exact decimal.
 
-use crate::definition::{Leaf, Pledge};
+use crate::core::definition::{Leaf, Pledge};
 use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
 use rayon::prelude::*;
@@ -373,7 +373,7 @@ pub fn file(spec: &BatchSpec, pledges: &[Pledge], i: usize) -> Result<BatchFile>
         "{}_{}_{}_{:03}차_{:05}.xlsx",
         pledge.id,
         p.leaf + 1,
-        crate::forms::safe_name_part(&leaf.def().name),
+        crate::xlsx::forms::safe_name_part(&leaf.def().name),
         p.round + 1,
         i + 1,
     );
@@ -749,9 +749,9 @@ fn roadmap_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::check;
-    use crate::definition::Catalog;
-    use crate::finding::Code;
+    use crate::core::check::check;
+    use crate::core::definition::Catalog;
+    use crate::core::finding::Code;
 
     fn catalog(spec: &BatchSpec) -> Catalog {
         let mut c = Catalog::default();

@@ -1,27 +1,15 @@
 //! gongyak: pledge implementation-plan submissions in, consolidated report out.
 //!
-//! The stages are plain functions over data, one module each:
-//! [`read`] (bytes → cell grid) → [`parse`] (grid → draft + findings) →
-//! [`validate`] (draft → submission) → [`consolidate`] (submissions → tables) →
-//! [`render`] (tables → workbook). The shell around them — [`ledger`], [`inbox`],
-//! [`app`], [`watch`], [`cli`] — does the I/O.
+//! Three layers, imports pointing one way only (shell → xlsx → core):
+//! * [`core`] — pure functions over data, the pipeline's stages: `read` (bytes → cell
+//!   grid) → `parse` (grid → draft + findings) → `validate` (draft → submission) →
+//!   `consolidate` (submissions → tables), with the model, findings and the pledge
+//!   definition they share. No file system, no clock.
+//! * [`xlsx`] — workbooks written: the report, the review copy, the blank forms.
+//! * [`shell`] — the imperative edge: ledger, inbox, engine, watcher, command line.
 
-pub mod app;
 #[cfg(feature = "batch")]
 pub mod batch;
-pub mod check;
-pub mod cli;
-pub mod consolidate;
-pub mod definition;
-pub mod finding;
-pub mod forms;
-pub mod inbox;
-pub mod ledger;
-pub mod model;
-pub mod normalize;
-pub mod parse;
-pub mod read;
-pub mod render;
-pub mod review;
-pub mod validate;
-pub mod watch;
+pub mod core;
+pub mod shell;
+pub mod xlsx;

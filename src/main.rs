@@ -1,4 +1,4 @@
 //! The `gongyak` binary: all logic lives in the library.
 fn main() -> std::process::ExitCode {
-    gongyak::cli::main()
+    gongyak::shell::cli::main()
 }

@@ -3,8 +3,8 @@
 //! (the stable toolchain with RUSTC_BOOTSTRAP stands in for nightly).
 #![no_main]
 
-use gongyak::definition::{Catalog, Pledge};
-use gongyak::read::Limits;
+use gongyak::core::definition::{Catalog, Pledge};
+use gongyak::core::read::Limits;
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
@@ -27,5 +27,5 @@ fuzz_target!(
         max_unzipped_bytes: 8 << 20,
         max_cells: 50_000,
     };
-    let _ = gongyak::check::check(data, &CATALOG, &limits);
+    let _ = gongyak::core::check::check(data, &CATALOG, &limits);
 });

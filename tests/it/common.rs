@@ -570,7 +570,7 @@ pub fn patch_xlsx(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
 }
 
 /// The message of the first finding with `code`.
-pub fn message(c: &gongyak::check::Checked, code: &str) -> String {
+pub fn message(c: &gongyak::core::check::Checked, code: &str) -> String {
     c.findings
         .iter()
         .find(|f| f.code.as_str() == code)
@@ -580,17 +580,17 @@ pub fn message(c: &gongyak::check::Checked, code: &str) -> String {
 }
 
 /// The Ansan catalog shipped in templates/.
-pub fn catalog() -> gongyak::definition::Catalog {
-    gongyak::definition::Catalog::load(&repo_templates()).unwrap()
+pub fn catalog() -> gongyak::core::definition::Catalog {
+    gongyak::core::definition::Catalog::load(&repo_templates()).unwrap()
 }
 
 /// Checks a generated workbook in-process.
-pub fn check_book(b: &Book) -> gongyak::check::Checked {
-    gongyak::check::check(&b.to_bytes(), &catalog(), &Default::default())
+pub fn check_book(b: &Book) -> gongyak::core::check::Checked {
+    gongyak::core::check::check(&b.to_bytes(), &catalog(), &Default::default())
 }
 
 /// `(code, place)` of every finding, for compact assertions.
-pub fn codes(c: &gongyak::check::Checked) -> Vec<(String, String)> {
+pub fn codes(c: &gongyak::core::check::Checked) -> Vec<(String, String)> {
     c.findings
         .iter()
         .map(|f| (f.code.as_str().to_owned(), f.place_text()))
@@ -653,7 +653,7 @@ pub fn burst(n: usize) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Every record of the sandbox's ledger (none when it does not exist yet).
-pub fn ledger(sb: &Sandbox) -> Vec<gongyak::consolidate::Received> {
+pub fn ledger(sb: &Sandbox) -> Vec<gongyak::core::consolidate::Received> {
     std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
         .unwrap_or_default()
         .lines()

@@ -11,11 +11,11 @@
 
 use crate::common::*;
 use chrono::NaiveDate;
-use gongyak::check::{Checked, check};
-use gongyak::definition::{Catalog, Leaf, Pledge};
-use gongyak::finding::Severity;
-use gongyak::forms::{FormSpec, ROADMAP_ROWS, form_bytes, form_specs};
-use gongyak::model::{Submission, TargetValue};
+use gongyak::core::check::{Checked, check};
+use gongyak::core::definition::{Catalog, Leaf, Pledge};
+use gongyak::core::finding::Severity;
+use gongyak::core::model::{Submission, TargetValue};
+use gongyak::xlsx::forms::{FormSpec, ROADMAP_ROWS, form_bytes, form_specs};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -85,7 +85,7 @@ fn two_pledges() -> Catalog {
 // Cells, as a person reading the blank form would find them (by their labels).
 
 fn a1(r: usize, c: usize) -> String {
-    format!("{}{}", gongyak::finding::column_name(c as u32), r + 1)
+    format!("{}{}", gongyak::core::finding::column_name(c as u32), r + 1)
 }
 
 fn find(g: &SheetGrid, sheet: &str, text: &str) -> (usize, usize) {
@@ -366,7 +366,7 @@ fn quarters(pledge: &Pledge) -> Vec<String> {
 
 /// Writes every blank form of `catalog` into `dir` with the library entry point.
 fn generate(catalog: &Catalog, dir: &Path) -> Vec<PathBuf> {
-    let paths = gongyak::forms::write_forms(catalog, dir).unwrap();
+    let paths = gongyak::xlsx::forms::write_forms(catalog, dir).unwrap();
     let expected: usize = catalog.pledges.iter().map(|p| p.leaves().len()).sum();
     assert_eq!(paths.len(), expected, "one form per leaf: {paths:?}");
     paths
@@ -403,7 +403,7 @@ fn every_form_has_validations_protection_and_only_its_input_cells_unlocked() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         // File names: the leaf's own name, nothing Windows refuses.
         assert!(
-            name.contains(&gongyak::forms::safe_name_part(&spec.leaf.def().name)),
+            name.contains(&gongyak::xlsx::forms::safe_name_part(&spec.leaf.def().name)),
             "{name}"
         );
         assert!(
@@ -888,7 +888,7 @@ fn a_form_filled_without_recalculation_is_rejected_at_its_stale_totals() {
                 .iter()
                 .find(|(k, _)| f.place_text() == format!("{INV}!{}", layout.total_col[*k]))
                 .unwrap();
-            let real = gongyak::parse::fmt_amount(src.1.total);
+            let real = gongyak::core::parse::fmt_amount(src.1.total);
             assert!(
                 f.message.contains("적힌 값 0") && f.message.contains(&format!("합계 {real}")),
                 "{seed}: {}",

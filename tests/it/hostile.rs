@@ -1,8 +1,8 @@
 //! Issue: hostile input and faults. Nothing crashes, nothing is lost, nothing gets in.
 
 use crate::common::*;
-use gongyak::check::check;
-use gongyak::read::Limits;
+use gongyak::core::check::check;
+use gongyak::core::read::Limits;
 use std::io::Write;
 
 fn read_error(bytes: &[u8], limits: &Limits) -> String {
@@ -77,7 +77,7 @@ fn a_huge_file_is_refused_by_its_size_without_being_read_into_memory() {
 /// again and again.
 #[test]
 fn a_file_over_the_limit_is_not_held_as_a_copy_in_progress() {
-    use gongyak::app::{Config, Engine, Incoming, Load};
+    use gongyak::shell::engine::{Config, Engine, Incoming, Load};
     let sb = Sandbox::new();
     let huge = sb.inbox().join("huge.xlsx");
     std::fs::File::create(&huge)
@@ -332,7 +332,7 @@ fn odd_and_very_long_file_names_are_stored_and_logged_safely() {
 
 /// Rewrites `inbox/고쳐쓰기.xlsx` with whole versions while an engine processes the
 /// inbox, then lets it finish; returns the sandbox, the versions and the engine.
-fn churn(in_place: bool) -> (Sandbox, Vec<Vec<u8>>, gongyak::app::Engine) {
+fn churn(in_place: bool) -> (Sandbox, Vec<Vec<u8>>, gongyak::shell::engine::Engine) {
     let sb = Sandbox::new();
     let versions: Vec<Vec<u8>> = (0..4)
         .map(|i| {
@@ -366,8 +366,8 @@ fn churn(in_place: bool) -> (Sandbox, Vec<Vec<u8>>, gongyak::app::Engine) {
             }
         })
     };
-    let cfg = gongyak::app::Config::new(sb.inbox(), sb.outbox(), sb.templates());
-    let mut engine = gongyak::app::Engine::open(cfg).unwrap();
+    let cfg = gongyak::shell::engine::Config::new(sb.inbox(), sb.outbox(), sb.templates());
+    let mut engine = gongyak::shell::engine::Engine::open(cfg).unwrap();
     for _ in 0..60 {
         engine.run_once().unwrap();
     }
@@ -439,7 +439,7 @@ fn a_file_rewritten_in_place_is_retried_and_never_accepted_half_written() {
     let (sb, versions, engine) = churn(true);
     let whole: Vec<String> = versions.iter().map(|v| sha(v)).collect();
     for r in engine.ledger().records() {
-        if r.outcome == gongyak::consolidate::Outcome::Accepted {
+        if r.outcome == gongyak::core::consolidate::Outcome::Accepted {
             assert!(whole.contains(&r.hash), "accepted a torn read");
         }
     }

@@ -2,7 +2,7 @@
 //! the shared samples and generated workbooks.
 
 use crate::common::*;
-use gongyak::consolidate::Outcome;
+use gongyak::core::consolidate::Outcome;
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -32,7 +32,7 @@ fn each_leaf_table_equals_its_submission() {
     let records = ledger(&sb);
     let cat = catalog();
     let pledge = &cat.pledges[0];
-    let report = gongyak::consolidate::consolidate(pledge, &records);
+    let report = gongyak::core::consolidate::consolidate(pledge, &records);
     for r in &records {
         let s = r.submission.as_ref().unwrap();
         let table = match &s.leaf.subprogram {

@@ -286,7 +286,7 @@ fn roadmap_is_a_gantt_of_quarters_filled_where_active() {
     }
     // Filled cells exactly where each submitted line is active.
     let cat = catalog();
-    let report = gongyak::consolidate::consolidate(&cat.pledges[0], &ledger(&sb));
+    let report = gongyak::core::consolidate::consolidate(&cat.pledges[0], &ledger(&sb));
     assert!(report.roadmap.len() >= 5, "seed roadmap lines");
     let parts = zip_entries(&std::fs::read(sb.report()).unwrap());
     let filled = filled_cells(&parts, "xl/worksheets/sheet4.xml", "FF5B9BD5");

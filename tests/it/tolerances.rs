@@ -3,9 +3,9 @@
 
 use crate::common::*;
 use chrono::NaiveDate;
-use gongyak::check::Checked;
-use gongyak::model::{RoadmapItem, TargetValue};
-use gongyak::normalize::Quarter;
+use gongyak::core::check::Checked;
+use gongyak::core::model::{RoadmapItem, TargetValue};
+use gongyak::core::normalize::Quarter;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -16,7 +16,7 @@ fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn accepted(c: &Checked) -> &gongyak::model::Submission {
+fn accepted(c: &Checked) -> &gongyak::core::model::Submission {
     assert!(c.accepted(), "expected acceptance, got {:#?}", c.findings);
     c.submission.as_ref().unwrap()
 }
@@ -45,7 +45,7 @@ fn scale(b: &mut Book, factor: f64) {
     }
 }
 
-fn baseline() -> gongyak::model::Submission {
+fn baseline() -> gongyak::core::model::Submission {
     accepted(&check_book(&innopolis())).clone()
 }
 
@@ -252,7 +252,7 @@ fn a_sum_off_by_two_is_an_error_not_a_rounding() {
 #[test]
 fn formulas_without_cached_values_are_errors_naming_each_cell() {
     let bytes = std::fs::read(fixtures().join("flawed/no_cached_values.xlsx")).unwrap();
-    let c = gongyak::check::check(&bytes, &catalog(), &Default::default());
+    let c = gongyak::core::check::check(&bytes, &catalog(), &Default::default());
     assert!(!c.accepted());
     for cell in ["B4", "C4", "I4", "B5", "B8"] {
         assert_finding(&c, "E-FORMULA", &format!("투자계획!{cell}"));
@@ -272,7 +272,7 @@ fn an_excel_error_value_is_an_error_naming_the_cell() {
         "<c r=\"E6\"><v>300</v></c>",
         "<c r=\"E6\" t=\"e\"><f>#REF!*1</f><v>#REF!</v></c>",
     );
-    let c = gongyak::check::check(&patched, &catalog(), &Default::default());
+    let c = gongyak::core::check::check(&patched, &catalog(), &Default::default());
     assert_finding(&c, "E-FORMULA", "투자계획!E6");
     assert!(c.findings.iter().any(|f| f.message.contains("#REF!")));
 }
@@ -412,7 +412,7 @@ fn a_two_row_header_with_merged_cells_and_a_leading_column_is_read() {
         inv.sheet(INV)
             .insert((3, 4 + i as u16), t(&format!("{y}년")));
     }
-    let rows: Vec<(&str, &gongyak::model::AmountRow)> =
+    let rows: Vec<(&str, &gongyak::core::model::AmountRow)> =
         std::iter::once(("계", &base.investment.sum))
             .chain(["국비", "도비", "시비", "기타"].map(|s| (s, &base.investment.sources[s])))
             .collect();
@@ -445,7 +445,7 @@ fn the_reference_layout_with_a_merged_jaewonbyeol_column_is_read() {
     }
     inv.set(INV, "A4", t("계")).merge(INV, "A4", "B4");
     inv.set(INV, "A5", t("재원별")).merge(INV, "A5", "A8");
-    let put = |inv: &mut Book, r: u32, row: &gongyak::model::AmountRow| {
+    let put = |inv: &mut Book, r: u32, row: &gongyak::core::model::AmountRow| {
         for (j, v) in row.cells(2022..=2026).iter().enumerate() {
             inv.sheet(INV)
                 .insert((r, 2 + j as u16), Cell::Num(v.to_string().parse().unwrap()));
@@ -466,7 +466,7 @@ fn the_reference_layout_with_a_merged_jaewonbyeol_column_is_read() {
 
 fn check_fixture(rel: &str) -> Checked {
     let bytes = std::fs::read(fixtures().join(rel)).unwrap();
-    gongyak::check::check(&bytes, &catalog(), &Default::default())
+    gongyak::core::check::check(&bytes, &catalog(), &Default::default())
 }
 
 #[test]
@@ -494,7 +494,7 @@ fn xls_content_under_an_xlsx_name_is_read_by_its_bytes() {
 fn e_read_for_text_zero_bytes_and_encrypted_files() {
     let c = check_fixture("flawed/not_a_workbook.xlsx");
     assert_eq!(codes(&c), vec![("E-READ".to_owned(), "-".to_owned())]);
-    let empty = gongyak::check::check(b"", &catalog(), &Default::default());
+    let empty = gongyak::core::check::check(b"", &catalog(), &Default::default());
     assert_eq!(empty.findings[0].code.as_str(), "E-READ");
     let enc = check_fixture("formats/encrypted.xlsx");
     assert_eq!(enc.findings[0].code.as_str(), "E-READ");

@@ -3,7 +3,7 @@
 //! fixed sleep standing in for one), and kills the child when it ends, pass or fail.
 
 use crate::common::*;
-use gongyak::consolidate::{Outcome, Received};
+use gongyak::core::consolidate::{Outcome, Received};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ExitStatus, Stdio};

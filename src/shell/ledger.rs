@@ -6,7 +6,7 @@
 //! editor when the coordinating officer needs to audit, it needs no server and no
 //! C library, and replaying 10,000 records is a single sequential read.
 
-use crate::consolidate::Received;
+use crate::core::consolidate::Received;
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -240,7 +240,7 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consolidate::Outcome;
+    use crate::core::consolidate::Outcome;
 
     fn record(seq: u64, hash: &str) -> Received {
         Received {

@@ -1,11 +1,11 @@
 //! Command line: flags → configuration → the library. Exit codes (SPEC §8):
 //! 0 ok, 1 findings/errors in input, 2 usage or environment error.
 
-use crate::app::{AlreadyRunning, Config, Engine};
-use crate::check::{check, too_large};
-use crate::definition::Catalog;
-use crate::finding::has_errors;
-use crate::read::Limits;
+use crate::core::check::{check, too_large};
+use crate::core::definition::Catalog;
+use crate::core::finding::has_errors;
+use crate::core::read::Limits;
+use crate::shell::engine::{AlreadyRunning, Config, Engine};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -210,8 +210,8 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
         }
         Command::Template { templates, out } => {
             let catalog = Catalog::load(&templates)?;
-            let out = out.unwrap_or_else(|| templates.join(crate::forms::FORMS_DIR));
-            for p in crate::forms::write_forms(&catalog, &out)? {
+            let out = out.unwrap_or_else(|| templates.join(crate::xlsx::forms::FORMS_DIR));
+            for p in crate::xlsx::forms::write_forms(&catalog, &out)? {
                 println!("{}", p.display());
             }
             Ok(0)
@@ -222,12 +222,12 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             settle_ms,
             rescan,
         } => {
-            let opts = crate::watch::WatchOptions {
+            let opts = crate::shell::watch::WatchOptions {
                 poll: poll.map(std::time::Duration::from_secs_f64),
                 settle: std::time::Duration::from_millis(settle_ms),
                 rescan: std::time::Duration::from_secs_f64(rescan.max(0.1)),
             };
-            crate::watch::watch(dirs.config(), opts)?;
+            crate::shell::watch::watch(dirs.config(), opts)?;
             Ok(0)
         }
     }

@@ -19,8 +19,8 @@
 //! down (nothing left arriving or settling), or every [`REPORT_INTERVAL`] during a
 //! long burst.
 
-use crate::app::{Config, Engine, Incoming, Load};
-use crate::inbox::{self, Entry};
+use crate::shell::engine::{Config, Engine, Incoming, Load};
+use crate::shell::inbox::{self, Entry};
 use anyhow::{Context, Result};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};

@@ -2,9 +2,9 @@
 //! beside rejected files (SPEC §6). File-system edge code only; no decisions about
 //! content are made here.
 
-use crate::consolidate::Outcome;
-use crate::finding::{Finding, Severity};
-use crate::normalize::nfc;
+use crate::core::consolidate::Outcome;
+use crate::core::finding::{Finding, Severity};
+use crate::core::normalize::nfc;
 use anyhow::{Context, Result};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -339,9 +339,9 @@ mod tests {
     #[test]
     fn error_note_has_bom_and_cells() {
         let f = Finding::at(
-            crate::finding::Code::RowSum,
+            crate::core::finding::Code::RowSum,
             "투자계획",
-            crate::finding::CellRef::new(5, 1),
+            crate::core::finding::CellRef::new(5, 1),
             "합계가 다릅니다",
         );
         let note = error_note("a.xlsx", "2026-11-24 10:00", &[f]);

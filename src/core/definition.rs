@@ -3,7 +3,7 @@
 //! Everything about a pledge (years, programs, sources, budgets, indicators) comes from
 //! here, never from `src/`, because a city runs dozens of pledges through one daemon.
 
-use crate::normalize::{compact, label_key, similarity};
+use crate::core::normalize::{compact, label_key, similarity};
 use anyhow::{Context, Result, bail};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -400,7 +400,7 @@ pub fn closest_by<'a, T>(items: &'a [T], typed: &str, name: impl Fn(&T) -> &str)
 mod tests {
     use super::*;
 
-    const ANSAN: &str = include_str!("../templates/ansan-innopolis.toml");
+    const ANSAN: &str = include_str!("../../templates/ansan-innopolis.toml");
 
     #[test]
     fn shipped_ansan_definition_carries_the_plan() {

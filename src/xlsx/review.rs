@@ -2,8 +2,8 @@
 //! every offending cell filled red with a note saying what is wrong, and a first sheet
 //! listing the findings. Staff fix their own file by looking at this one.
 
-use crate::finding::{Finding, Severity};
-use crate::read::{CellValue, Limits, read_workbook};
+use crate::core::finding::{Finding, Severity};
+use crate::core::read::{CellValue, Limits, read_workbook};
 use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Workbook};
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ pub fn review_copy(bytes: &[u8], findings: &[Finding], limits: &Limits) -> Resul
             match v {
                 Some(CellValue::Text(t)) => {
                     ws.write_string_with_format(row, col, t, fmt)?;
-                    let w = crate::render::text_width(t);
+                    let w = crate::xlsx::render::text_width(t);
                     let e = widths.entry(col).or_insert(8.0);
                     *e = e.max(w.min(50.0));
                 }

@@ -1,7 +1,7 @@
 //! Blank submission forms (SPEC §2, §3): one workbook per leaf program, written from the
 //! pledge definition by `gongyak template`, so that staff never have to guess a layout.
 //!
-//! A form uses exactly the sheet names and labels that [`crate::parse`] looks for, so a
+//! A form uses exactly the sheet names and labels that [`crate::core::parse`] looks for, so a
 //! filled form goes through the same reader as any other workbook. Values that identify
 //! the leaf (공약명, 사업명, 세부사업) are written in and locked; `계` and `총계` are
 //! formulas whose cached results (0) are right for the blank form; only the input cells
@@ -11,10 +11,10 @@
 //! accidental edits of labels and formulas, it is not a security measure. Staff who must
 //! can lift it with 검토 → 시트 보호 해제; the reader still finds the tables by label.
 
-use crate::definition::{Catalog, Leaf, Pledge};
-use crate::finding::column_name;
-use crate::normalize::{Quarter, nfc};
-use crate::parse::{SHEET_INFO, SHEET_INVEST, SHEET_ROADMAP, SHEET_TARGETS};
+use crate::core::definition::{Catalog, Leaf, Pledge};
+use crate::core::finding::column_name;
+use crate::core::normalize::{Quarter, nfc};
+use crate::core::parse::{SHEET_INFO, SHEET_INVEST, SHEET_ROADMAP, SHEET_TARGETS};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
@@ -330,7 +330,7 @@ fn guide_sheet(
     fact(ws, "사업비(공약에 정해진 총계)", &{
         format!(
             "{} {}",
-            crate::parse::fmt_amount(leaf.def().budget),
+            crate::core::parse::fmt_amount(leaf.def().budget),
             pledge.unit
         )
     })?;

@@ -4,11 +4,11 @@
 //! declared budget. Sums are checked in the file's own unit so that 단수 조정 after
 //! rounding (off by one) is a warning, not an error.
 
-use crate::definition::{Catalog, LeafKey, Pledge, Program, closest_by};
-use crate::finding::{Code, Finding, Place, has_errors, josa};
-use crate::model::{AmountRow, Investment, Submission};
-use crate::normalize::compact;
-use crate::parse::{ColKind, Draft, DraftInvestment, RowKind, fmt_amount};
+use crate::core::definition::{Catalog, LeafKey, Pledge, Program, closest_by};
+use crate::core::finding::{Code, Finding, Place, has_errors, josa};
+use crate::core::model::{AmountRow, Investment, Submission};
+use crate::core::normalize::compact;
+use crate::core::parse::{ColKind, Draft, DraftInvestment, RowKind, fmt_amount};
 use ::josa::{EunNeun, GwaWa, IGa};
 use rust_decimal::Decimal;
 
@@ -154,7 +154,7 @@ fn row_label(kind: &RowKind) -> String {
 fn sum_finding(
     code: Code,
     sheet: &str,
-    stated: crate::parse::DraftAmount,
+    stated: crate::core::parse::DraftAmount,
     sum: Decimal,
     what: &str,
 ) -> Option<Finding> {
@@ -272,7 +272,7 @@ fn check_contacts(draft: &Draft, findings: &mut Vec<Finding>) {
                     .info_places
                     .get(label)
                     .cloned()
-                    .or_else(|| Some(Place::sheet(crate::parse::SHEET_INFO))),
+                    .or_else(|| Some(Place::sheet(crate::core::parse::SHEET_INFO))),
                 format!(
                     "{label}{} 비어 있습니다. 문의할 수 있도록 입력해 주세요.",
                     josa(label, IGa)
@@ -292,7 +292,7 @@ fn check_indicators(draft: &Draft, def: &Program, findings: &mut Vec<Finding>) {
         {
             findings.push(Finding::new(
                 Code::Indicator,
-                Some(Place::sheet(crate::parse::SHEET_TARGETS)),
+                Some(Place::sheet(crate::core::parse::SHEET_TARGETS)),
                 format!(
                     "추진목표에 지표 '{}'({}) 행이 없습니다. 지표 행을 추가해 목표를 입력하세요.",
                     ind.name, ind.unit
@@ -303,7 +303,7 @@ fn check_indicators(draft: &Draft, def: &Program, findings: &mut Vec<Finding>) {
 }
 
 fn investment_of(inv: &DraftInvestment) -> Investment {
-    let to_row = |cells: &[Option<crate::parse::DraftAmount>]| -> AmountRow {
+    let to_row = |cells: &[Option<crate::core::parse::DraftAmount>]| -> AmountRow {
         let mut row = AmountRow::default();
         for ((kind, _), c) in inv.columns.iter().zip(cells) {
             let v = c.map(|a| a.value).unwrap_or_default();
@@ -333,8 +333,8 @@ fn investment_of(inv: &DraftInvestment) -> Investment {
 #[cfg(test)]
 mod properties {
     use super::*;
-    use crate::finding::CellRef;
-    use crate::parse::{DraftAmount, DraftRow};
+    use crate::core::finding::CellRef;
+    use crate::core::parse::{DraftAmount, DraftRow};
     use proptest::prelude::*;
 
     /// A consistent 5-row table (계 + 4 sources) × (총계, 기투자, 5 years, 임기후).

@@ -10,13 +10,13 @@
 //! leaves files whose hash and name are in the ledger but which were not moved yet:
 //! the next pass finishes the move without a second record.
 
-use crate::check::{self, Checked};
-use crate::consolidate::{Outcome, Received, consolidate_all};
-use crate::definition::{Catalog, LeafKey};
-use crate::finding::{Code, Finding};
-use crate::inbox::{self, Entry};
-use crate::ledger::Ledger;
-use crate::read::Limits;
+use crate::core::check::{self, Checked};
+use crate::core::consolidate::{Outcome, Received, consolidate_all};
+use crate::core::definition::{Catalog, LeafKey};
+use crate::core::finding::{Code, Finding};
+use crate::core::read::Limits;
+use crate::shell::inbox::{self, Entry};
+use crate::shell::ledger::Ledger;
 use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveDate};
 use rayon::prelude::*;
@@ -709,7 +709,7 @@ impl Engine {
                 &record.findings,
             );
             inbox::atomic_write(&dir.join(inbox::error_note_name(&stored)), &note)?;
-            match crate::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
+            match crate::xlsx::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
                 Ok(Some(review)) => {
                     inbox::atomic_write(&dir.join(inbox::review_name(&stored)), &review)?
                 }
@@ -769,7 +769,7 @@ impl Engine {
                 if !force && !changed && path.exists() {
                     return Ok(None);
                 }
-                let bytes = crate::render::render_report(report, now)?;
+                let bytes = crate::xlsx::render::render_report(report, now)?;
                 inbox::atomic_write(&path, &bytes)?;
                 if changed {
                     let history = outbox.join("history");

@@ -1,9 +1,9 @@
 //! Stage 4, consolidate: the ledger's current submissions → the standard tables of one
 //! pledge (SPEC §1, §7). A pure function: the report can be rebuilt at any time.
 
-use crate::definition::{LeafKey, Pledge};
-use crate::finding::{Code, Finding, Severity};
-use crate::model::{AmountRow, IndicatorRow, RoadmapItem, Submission, TargetValue};
+use crate::core::definition::{LeafKey, Pledge};
+use crate::core::finding::{Code, Finding, Severity};
+use crate::core::model::{AmountRow, IndicatorRow, RoadmapItem, Submission, TargetValue};
 use chrono::{DateTime, Local, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,9 @@
 //! read → parse → validate for one file's bytes: the whole functional core of intake.
 
-use crate::definition::Catalog;
-use crate::finding::{Code, Finding, has_errors};
-use crate::model::Submission;
-use crate::read::{Limits, ReadError, read_workbook_merging};
+use crate::core::definition::Catalog;
+use crate::core::finding::{Code, Finding, has_errors};
+use crate::core::model::Submission;
+use crate::core::read::{Limits, ReadError, read_workbook_merging};
 
 /// What one file amounts to.
 #[derive(Debug, Clone)]
@@ -25,14 +25,14 @@ impl Checked {
 /// Checks one submission's bytes against the catalog. Never panics on any input.
 pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
     // Merged ranges matter only where a target spans several years.
-    let targets = crate::normalize::compact(crate::parse::SHEET_TARGETS);
-    let merges_for = |name: &str| crate::normalize::compact(name).contains(&targets);
+    let targets = crate::core::normalize::compact(crate::core::parse::SHEET_TARGETS);
+    let merges_for = |name: &str| crate::core::normalize::compact(name).contains(&targets);
     let wb = match read_workbook_merging(bytes, limits, &merges_for) {
         Ok(wb) => wb,
         Err(e) => return unreadable(&e),
     };
-    let (draft, mut findings) = crate::parse::parse(&wb, catalog);
-    let submission = crate::validate::validate(&draft, catalog, &mut findings);
+    let (draft, mut findings) = crate::core::parse::parse(&wb, catalog);
+    let submission = crate::core::validate::validate(&draft, catalog, &mut findings);
     Checked {
         submission,
         findings,

@@ -1,8 +1,8 @@
 //! The typed submission: what an accepted workbook means, independent of its layout.
 //! This is what the ledger stores and what consolidation reads.
 
-use crate::definition::LeafKey;
-use crate::normalize::{Quarter, Unit};
+use crate::core::definition::LeafKey;
+use crate::core::normalize::{Quarter, Unit};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod kind;
+mod messages;
+
+pub use kind::Kind;
+
 /// The particle that reads right after `word` in a message to staff: 받침 decides
 /// 이/가, 을/를, 은/는, 과/와, and a trailing number is read aloud (`2026-11-24` → 사 →
 /// 가). For words that end in Latin letters or symbols it gives the written-out
@@ -102,6 +107,18 @@ codes! {
     Indicator => "W-INDICATOR", Warning;
     Superseded => "W-SUPERSEDED", Info;
     Duplicate => "W-DUPLICATE", Info;
+    // A file accepted but not used: a later 기준일 of its leaf is already current (미반영).
+    Older => "W-OLDER", Info;
+    // §10: a plan changed without 변경사유 (E- when the city requires a reason).
+    ReasonRequired => "E-REASON", Error;
+    ReasonMissing => "W-REASON", Warning;
+    // §11: the quarterly 추진실적 sheet.
+    Status => "E-STATUS", Error;
+    Rate => "E-RATE", Error;
+    UnknownIndicator => "E-INDICATOR", Error;
+    Overspend => "W-OVERSPEND", Warning;
+    Oversecure => "W-OVERSECURE", Warning;
+    StatusRate => "W-STATUS-RATE", Warning;
 }
 
 impl fmt::Display for Code {
@@ -174,20 +191,38 @@ impl fmt::Display for Place {
 }
 
 /// One thing wrong with (or worth knowing about) a submission.
+///
+/// `kind` carries the rule and its data (what tests assert on); `code` and `message`
+/// are derived from it once, and are what the ledger keeps for audit: an old ledger
+/// line has no kind, only its code and the words staff were shown then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub code: Code,
     pub place: Option<Place>,
     /// Korean, for the person who has to fix the file.
     pub message: String,
+    #[serde(skip)]
+    pub kind: Option<Kind>,
 }
 
 impl Finding {
+    /// The one way new findings are made: code and Korean words come from the kind
+    /// (`messages.rs` holds every sentence).
+    pub fn of(kind: Kind, place: Option<Place>) -> Self {
+        Self {
+            code: kind.code(),
+            place,
+            message: kind.message_ko(),
+            kind: Some(kind),
+        }
+    }
+
     pub fn new(code: Code, place: Option<Place>, message: impl Into<String>) -> Self {
         Self {
             code,
             place,
             message: message.into(),
+            kind: None,
         }
     }
 

@@ -1,0 +1,12 @@
+//! The functional core: every stage is a plain function over data (no I/O, no clock),
+//! so each can be tested and benchmarked alone.
+
+pub mod check;
+pub mod consolidate;
+pub mod definition;
+pub mod finding;
+pub mod model;
+pub mod normalize;
+pub mod parse;
+pub mod read;
+pub mod validate;

@@ -1,0 +1,101 @@
+//! 제출정보: label/value pairs (공약명, 사업명, 기준일, …).
+
+use super::*;
+
+pub(super) fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Finding>) {
+    let mut found: BTreeMap<&'static str, InfoCell<'_>> = BTreeMap::new();
+    for (row, cells) in sheet.rows() {
+        for (i, &(col, v)) in cells.iter().enumerate() {
+            let CellValue::Text(t) = v else { continue };
+            let Some(label) = info_label(&label_key(t)) else {
+                continue;
+            };
+            if found.contains_key(label) {
+                continue;
+            }
+            let value = cells[i + 1..]
+                .iter()
+                .find(|(_, v)| !matches!(v, CellValue::Text(s) if s.trim().is_empty()))
+                .map(|&(c, v)| (CellRef::new(row, c), v));
+            found.insert(label, (CellRef::new(row, col), value));
+        }
+    }
+    let name = sheet.name.as_str();
+    let mut text = |label: &'static str| -> Option<Located<String>> {
+        let (label_cell, value) = found.get(label)?;
+        let place = Place::cell(name, value.map_or(right_of(*label_cell), |(c, _)| c));
+        draft.info_places.insert(label, place.clone());
+        let value = value.map(|(_, v)| text_of(v)).unwrap_or_default();
+        Some(Located { value, place })
+    };
+    let pledge = text("공약명");
+    let program = text("사업명");
+    let sub = text("세부사업");
+    let dept = text("제출부서");
+    let person = text("담당자");
+    let phone = text("연락처");
+
+    let missing: Vec<&str> = ["공약명", "사업명", "기준일"]
+        .into_iter()
+        .filter(|l| !found.contains_key(l))
+        .collect();
+    if !missing.is_empty() {
+        findings.push(Finding::new(
+            Code::Sheet,
+            Some(Place::sheet(name)),
+            format!(
+                "'{name}' 시트에서 항목 {}{} 찾을 수 없습니다. 찾은 이름표: 공약명, 사업명, 세부사업, 제출부서, 담당자, 연락처, 기준일.",
+                missing.join(", "),
+                josa(missing.last().map_or("", |m| m.as_ref()), EulReul)
+            ),
+        ));
+    }
+    match pledge {
+        Some(p) if p.value.is_empty() => findings.push(Finding::new(
+            Code::Pledge,
+            Some(p.place),
+            "공약명이 비어 있습니다. 공약명을 입력하세요.",
+        )),
+        Some(p) => draft.pledge_typed = Some(p),
+        None => {}
+    }
+    match program {
+        Some(p) if p.value.is_empty() => findings.push(Finding::new(
+            Code::Program,
+            Some(p.place),
+            "사업명이 비어 있습니다. 사업명을 입력하세요.",
+        )),
+        Some(p) => draft.program = Some(p),
+        None => {}
+    }
+    draft.subprogram = sub.filter(|s| !s.value.is_empty());
+    draft.info = SubmissionInfo {
+        department: dept.map(|d| d.value).unwrap_or_default(),
+        person: person.map(|d| d.value).unwrap_or_default(),
+        phone: phone.map(|d| d.value).unwrap_or_default(),
+    };
+
+    if let Some((label_cell, value)) = found.get("기준일") {
+        match value {
+            None => findings.push(Finding::at(
+                Code::Date,
+                name,
+                right_of(*label_cell),
+                "기준일이 비어 있습니다. 기준일(예: 2026-11-24)을 입력하세요.",
+            )),
+            Some((cell, v)) => match date_of(v) {
+                Some(d) => draft.base_date = Some(d),
+                None => findings.push(Finding::at(
+                    Code::Date,
+                    name,
+                    *cell,
+                    format!(
+                        "기준일 '{}'{} 날짜로 읽을 수 없습니다. 2026-11-24 형식으로 입력하세요.",
+                        text_of(v),
+                        josa(&text_of(v), EulReul)
+                    ),
+                )),
+            },
+        }
+    }
+}

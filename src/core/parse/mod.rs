@@ -1,0 +1,261 @@
+//! Stage 2, parse: cell grid → a draft submission with the place of every value,
+//! plus the findings about cells that cannot be read (SPEC §3, §4).
+//!
+//! Tables are located by their labels, never by fixed addresses: title rows, blank
+//! rows, an extra leading column, merged or two-row headers are all normal.
+
+use crate::core::definition::{Catalog, Pledge};
+use crate::core::finding::{CellRef, Code, Finding, Place, josa};
+use crate::core::model::{IndicatorRow, RoadmapItem, SubmissionInfo, TargetValue, Targets};
+use crate::core::normalize::{
+    Quarter, Unit, UnitNote, compact, date_from_serial, decimal_from_f64, is_to_be_fixed, is_whole,
+    label_key, parse_amount_text, parse_date_text, parse_quarter, parse_unit_note,
+    parse_year_label,
+};
+use crate::core::read::{CellValue, Sheet, Workbook};
+use ::josa::{EulReul, EunNeun};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+mod info;
+mod invest;
+mod roadmap;
+mod targets;
+
+use info::parse_info;
+pub use invest::fmt_amount;
+use invest::parse_investment;
+use roadmap::parse_roadmap;
+use targets::parse_targets;
+
+/// Sheet names as the forms use them (matched after normalisation).
+pub const SHEET_INFO: &str = "제출정보";
+pub const SHEET_INVEST: &str = "투자계획";
+pub const SHEET_TARGETS: &str = "추진목표";
+pub const SHEET_ROADMAP: &str = "추진일정";
+
+/// A value and the cell it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub place: Place,
+}
+
+/// Which column of the investment table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ColKind {
+    Total,
+    Before,
+    Year(i32),
+    After,
+}
+
+/// Which row of the investment table: 계 or a funding source.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RowKind {
+    Sum,
+    Source(String),
+}
+
+/// One amount as read: in the file's unit (for the sum checks) and in 백만원.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DraftAmount {
+    pub raw: Decimal,
+    pub value: Decimal,
+    pub cell: CellRef,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftRow {
+    pub kind: RowKind,
+    pub row: u32,
+    /// Aligned with [`DraftInvestment::columns`]; `None` where the cell was unreadable
+    /// (already reported), so sum checks skip it instead of cascading.
+    pub cells: Vec<Option<DraftAmount>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftInvestment {
+    pub sheet: String,
+    pub header: CellRef,
+    pub columns: Vec<(ColKind, u32)>,
+    pub rows: Vec<DraftRow>,
+}
+
+impl DraftInvestment {
+    pub fn row(&self, kind: &RowKind) -> Option<&DraftRow> {
+        self.rows.iter().find(|r| &r.kind == kind)
+    }
+    pub fn column_index(&self, kind: ColKind) -> Option<usize> {
+        self.columns.iter().position(|(k, _)| *k == kind)
+    }
+}
+
+/// Everything parsed from one workbook, with places, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// The pledge the 공약명 routes to; `None` when unknown (E-PLEDGE was reported).
+    pub pledge_id: Option<String>,
+    pub pledge_typed: Option<Located<String>>,
+    pub program: Option<Located<String>>,
+    pub subprogram: Option<Located<String>>,
+    pub base_date: Option<NaiveDate>,
+    pub info: SubmissionInfo,
+    pub info_places: BTreeMap<&'static str, Place>,
+    pub unit: Unit,
+    pub investment: Option<DraftInvestment>,
+    pub targets: Targets,
+    pub roadmap: Vec<RoadmapItem>,
+}
+
+/// Finds a sheet by its normalised name, or one whose name contains it
+/// (`1.투자계획`, `연차별 투자계획(양식)`).
+pub fn find_sheet<'a>(wb: &'a Workbook, wanted: &str) -> Option<&'a Sheet> {
+    let key = compact(wanted);
+    wb.sheets
+        .iter()
+        .find(|s| compact(&s.name) == key)
+        .or_else(|| wb.sheets.iter().find(|s| compact(&s.name).contains(&key)))
+}
+
+fn text_of(v: &CellValue) -> String {
+    match v {
+        CellValue::Text(s) => s.trim().to_owned(),
+        CellValue::Number(n) => {
+            decimal_from_f64(*n).map_or_else(|| n.to_string(), |d| d.to_string())
+        }
+        CellValue::Bool(b) => b.to_string(),
+        CellValue::Date(d) => d.date().to_string(),
+        CellValue::Error(e) => e.clone(),
+        CellValue::FormulaWithoutValue(f) => format!("={f}"),
+    }
+}
+
+/// Parses a workbook against the catalog: routes it to a pledge by its 공약명 and reads
+/// every table with that pledge's years and sources.
+pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut draft = Draft::default();
+
+    match find_sheet(wb, SHEET_INFO) {
+        Some(sheet) => parse_info(sheet, &mut draft, &mut findings),
+        None => findings.push(missing_sheet(SHEET_INFO, &[])),
+    }
+
+    // Route by 공약명; an unknown title is an error, but the tables are still read with
+    // the closest pledge's layout so staff get every finding in one round.
+    let pledge: Option<&Pledge> = match &draft.pledge_typed {
+        Some(typed) => match catalog.by_title(&typed.value) {
+            Some(p) => {
+                draft.pledge_id = Some(p.id.clone());
+                Some(p)
+            }
+            None => {
+                let closest = catalog.closest(&typed.value);
+                findings.push(Finding::new(
+                    Code::Pledge,
+                    Some(typed.place.clone()),
+                    format!(
+                        "공약명 '{}'{} 등록된 공약이 아닙니다.{} 공약명을 정확히 입력하세요.",
+                        typed.value,
+                        josa(&typed.value, EunNeun),
+                        closest.map_or(String::new(), |p| format!(
+                            " 가장 가까운 공약: '{}'.",
+                            p.title
+                        ))
+                    ),
+                ));
+                closest
+            }
+        },
+        None => None,
+    };
+    let Some(pledge) = pledge.or(catalog.pledges.first()) else {
+        return (draft, findings);
+    };
+
+    match find_sheet(wb, SHEET_INVEST) {
+        Some(sheet) => {
+            draft.investment = parse_investment(sheet, pledge, &mut draft.unit, &mut findings)
+        }
+        None => findings.push(missing_sheet(SHEET_INVEST, &[])),
+    }
+    match find_sheet(wb, SHEET_TARGETS) {
+        Some(sheet) => draft.targets = parse_targets(sheet, pledge, &mut findings),
+        None => findings.push(missing_sheet(SHEET_TARGETS, &[])),
+    }
+    if let Some(sheet) = find_sheet(wb, SHEET_ROADMAP) {
+        draft.roadmap = parse_roadmap(sheet, &mut findings);
+    }
+    (draft, findings)
+}
+
+fn missing_sheet(name: &str, present: &[&str]) -> Finding {
+    let mut msg = format!(
+        "'{name}' 시트를 찾을 수 없습니다. 제출 양식의 '{name}' 시트를 지우거나 이름을 바꾸지 마세요."
+    );
+    if !present.is_empty() {
+        msg.push_str(&format!(" (찾은 항목: {})", present.join(", ")));
+    }
+    Finding::new(Code::Sheet, Some(Place::sheet(name)), msg)
+}
+
+/// Labels of 제출정보 and the synonyms staff use.
+const INFO_LABELS: &[(&str, &[&str])] = &[
+    ("공약명", &["공약명", "공약", "공약사항"]),
+    ("사업명", &["사업명", "단위사업", "단위사업명", "사업"]),
+    ("세부사업", &["세부사업", "세부사업명"]),
+    (
+        "제출부서",
+        &["제출부서", "부서", "부서명", "담당부서", "추진부서"],
+    ),
+    ("담당자", &["담당자", "작성자", "담당자명"]),
+    ("연락처", &["연락처", "전화", "전화번호", "연락처전화"]),
+    (
+        "기준일",
+        &["기준일", "기준일자", "작성일", "작성기준일", "제출일"],
+    ),
+];
+
+fn info_label(key: &str) -> Option<&'static str> {
+    let key = key.trim_end_matches([':', '：']);
+    INFO_LABELS
+        .iter()
+        .find(|(_, syn)| syn.contains(&key))
+        .map(|(name, _)| *name)
+}
+
+/// A 제출정보 label's cell and the value cell right of it, if any.
+type InfoCell<'a> = (CellRef, Option<(CellRef, &'a CellValue)>);
+
+fn right_of(c: CellRef) -> CellRef {
+    CellRef::new(c.row, c.col + 1)
+}
+
+/// A date from a date cell, an Excel serial, or text in any listed form.
+fn date_of(v: &CellValue) -> Option<NaiveDate> {
+    match v {
+        CellValue::Date(d) => Some(d.date()),
+        CellValue::Number(n) => date_from_serial(*n),
+        CellValue::Text(t) => parse_date_text(t),
+        _ => None,
+    }
+}
+
+/// Finds the header row of a table: the first row holding `must` (a label key) and at
+/// least one cell satisfying `also`.
+fn find_header(sheet: &Sheet, must: &str, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
+    for (row, cells) in sheet.rows() {
+        let keys: Vec<(u32, String)> = cells
+            .iter()
+            .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
+            .collect();
+        if let Some((col, _)) = keys.iter().find(|(_, k)| k == must)
+            && keys.iter().any(|(_, k)| also(k))
+        {
+            return Some((row, *col));
+        }
+    }
+    None
+}

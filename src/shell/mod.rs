@@ -1,0 +1,8 @@
+//! The imperative shell: the ledger, the inbox, the engine that carries out intake,
+//! the watcher daemon and the command line. Everything with side effects lives here.
+
+pub mod cli;
+pub mod engine;
+pub mod inbox;
+pub mod ledger;
+pub mod watch;

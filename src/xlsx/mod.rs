@@ -1,0 +1,7 @@
+//! Workbooks gongyak writes: the pledge report, the review copy of a rejected file and
+//! the blank submission forms. Functions here turn data into bytes; writing the bytes
+//! to disk is the shell's job.
+
+pub mod forms;
+pub mod render;
+pub mod review;
