@@ -62,6 +62,8 @@ fn pledge() -> Pledge {
                         unit: "건".to_owned(),
                     }],
                     subprograms: Vec::new(),
+                    department: None,
+                    contact: None,
                 })
                 .collect();
             Program {
@@ -70,6 +72,8 @@ fn pledge() -> Pledge {
                 budget: subs.iter().map(|s| s.budget).sum(),
                 indicators: Vec::new(),
                 subprograms: subs,
+                department: None,
+                contact: None,
             }
         })
         .collect();
@@ -77,6 +81,9 @@ fn pledge() -> Pledge {
     Pledge {
         id: "bench".to_owned(),
         title: "벤치마크 공약 (1,000개 세부사업)".to_owned(),
+        number: None,
+        category: None,
+        core: false,
         aliases: Vec::new(),
         department: "산업진흥과".to_owned(),
         facts: vec![Fact {

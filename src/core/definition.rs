@@ -5,6 +5,7 @@
 
 use crate::core::normalize::{compact, label_key, similarity};
 use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -21,6 +22,15 @@ pub struct Fact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub role: String,
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// Who files a leaf's submission (SPEC §9): the 총괄 officer phones them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeafContact {
     pub name: String,
     #[serde(default)]
     pub phone: String,
@@ -47,6 +57,12 @@ pub struct Program {
     pub indicators: Vec<Indicator>,
     #[serde(default)]
     pub subprograms: Vec<Program>,
+    /// 주관부서 of this leaf when it is not the pledge's (SPEC §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Who files this leaf (SPEC §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<LeafContact>,
 }
 
 impl Program {
@@ -114,6 +130,16 @@ pub struct Pledge {
     pub id: String,
     /// 공약명 exactly as in the plan; submissions are routed by it.
     pub title: String,
+    /// 관리번호 as the city writes it (`3-1`, `III-①-1`); the overview sorts by it
+    /// naturally (SPEC §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// 분야 (경제, 복지, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// 핵심공약.
+    #[serde(default)]
+    pub core: bool,
     #[serde(default)]
     pub aliases: Vec<String>,
     pub department: String,
@@ -171,6 +197,21 @@ impl<'a> Leaf<'a> {
     /// The definition that carries budget and indicators for this leaf.
     pub fn def(&self) -> &'a Program {
         self.subprogram.unwrap_or(self.program)
+    }
+
+    /// 주관부서 of the leaf: the sub-program's, else the program's, else the pledge's.
+    pub fn department(&self, pledge: &'a Pledge) -> &'a str {
+        self.subprogram
+            .and_then(|s| s.department.as_deref())
+            .or(self.program.department.as_deref())
+            .unwrap_or(&pledge.department)
+    }
+
+    /// Who files the leaf, when the definition says (sub-program first, then program).
+    pub fn contact(&self) -> Option<&'a LeafContact> {
+        self.subprogram
+            .and_then(|s| s.contact.as_ref())
+            .or(self.program.contact.as_ref())
     }
 }
 
@@ -301,9 +342,100 @@ impl Pledge {
     }
 }
 
+/// The optional city file `templates/gongyak.toml` (SPEC §9, §10): not a pledge.
+pub const CITY_FILE: &str = "gongyak.toml";
+
+/// The current reporting round: a leaf counts as filed when an accepted submission of
+/// it was received on or after `opens`; after `due` it is overdue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    pub name: String,
+    pub opens: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// City-wide settings from `templates/gongyak.toml`; every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct City {
+    /// 시 이름 for the overview's title (`안산시`).
+    pub name: Option<String>,
+    pub round: Option<Round>,
+    /// A plan change without 변경사유 is rejected (E-REASON) instead of warned
+    /// about (W-REASON), SPEC §10.
+    pub require_change_reason: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CityFile {
+    city: Option<String>,
+    round: Option<RoundFile>,
+    #[serde(default)]
+    require_change_reason: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoundFile {
+    name: String,
+    opens: toml::value::Datetime,
+    due: toml::value::Datetime,
+}
+
+/// A TOML date (`2026-12-01`, unquoted) as a calendar date.
+fn toml_date(d: &toml::value::Datetime, field: &str) -> Result<NaiveDate> {
+    match (d.date, d.time) {
+        (Some(date), None) => {
+            NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+                .with_context(|| format!("field `{field}`: {d} is not a calendar date"))
+        }
+        _ => bail!("field `{field}`: {d} must be a date such as 2026-12-01, without a time"),
+    }
+}
+
+impl City {
+    /// Parses the city file; the error names the line (syntax, types) or the field.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let f: CityFile = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let round = match f.round {
+            None => None,
+            Some(r) => {
+                let opens = toml_date(&r.opens, "round.opens")?;
+                let due = toml_date(&r.due, "round.due")?;
+                if due < opens {
+                    bail!("field `round.due`: {due} is before round.opens {opens}");
+                }
+                Some(Round {
+                    name: r.name,
+                    opens,
+                    due,
+                })
+            }
+        };
+        Ok(City {
+            name: f.city,
+            round,
+            require_change_reason: f.require_change_reason,
+        })
+    }
+
+    /// Reads `dir/gongyak.toml`; no file means the defaults.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let path = dir.join(CITY_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::from_toml(&text)
+                .with_context(|| format!("invalid city file {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(City::default()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
 /// All pledge definitions the daemon serves.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
+    /// `templates/gongyak.toml`, or the defaults.
+    pub city: City,
     pub pledges: Vec<Pledge>,
     /// Where each pledge was loaded from (same order).
     pub files: Vec<PathBuf>,
@@ -323,9 +455,13 @@ impl Catalog {
             .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+            .filter(|p| p.file_name().is_some_and(|n| n != CITY_FILE))
             .collect();
         paths.sort();
-        let mut catalog = Catalog::default();
+        let mut catalog = Catalog {
+            city: City::load(dir)?,
+            ..Catalog::default()
+        };
         for path in paths {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
@@ -457,6 +593,43 @@ mod tests {
             .to_string();
         assert!(err.contains("a.toml") && err.contains("b.toml"), "{err}");
         assert!(c.by_title("다른 공약").is_none());
+    }
+
+    #[test]
+    fn city_file_reads_round_and_names_the_bad_field() {
+        let c = City::from_toml(
+            "city = \"안산시\"\nrequire_change_reason = true\n[round]\nname = \"2026년 4분기\"\nopens = 2026-12-01\ndue = 2027-01-10\n",
+        )
+        .unwrap();
+        assert_eq!(c.name.as_deref(), Some("안산시"));
+        assert!(c.require_change_reason);
+        let r = c.round.unwrap();
+        assert_eq!(r.opens, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(r.due, NaiveDate::from_ymd_opt(2027, 1, 10).unwrap());
+        assert_eq!(City::from_toml("").unwrap(), City::default());
+        let err = City::from_toml("[round]\nname = \"x\"\nopens = \"soon\"\ndue = 2027-01-10\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("opens"), "{err}");
+        let err = City::from_toml("[round]\nname = \"x\"\nopens = 2027-02-01\ndue = 2027-01-10\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("round.due"), "{err}");
+    }
+
+    #[test]
+    fn leaf_department_and_contact_fall_back_to_the_pledge() {
+        let with = ANSAN.replacen(
+            "name = \"스마트제조혁신센터 설립\"",
+            "name = \"스마트제조혁신센터 설립\"\ndepartment = \"기업지원과\"\ncontact = { name = \"홍길동\", phone = \"481-0000\" }",
+            1,
+        );
+        let p = Pledge::from_toml(&with).unwrap();
+        let leaves = p.leaves();
+        assert_eq!(leaves[0].department(&p), "산업진흥과");
+        assert_eq!(leaves[1].department(&p), "기업지원과");
+        assert_eq!(leaves[1].contact().map(|c| c.name.as_str()), Some("홍길동"));
+        assert!(!p.core && p.number.is_none() && p.category.is_none());
     }
 
     #[test]
