@@ -21,7 +21,7 @@ pub fn validate(
     let pledge = catalog.by_id(draft.pledge_id.as_deref()?)?;
     let leaf = resolve_leaf(draft, pledge, findings);
     if let Some(inv) = &draft.investment {
-        check_sums(inv, findings);
+        check_sums(inv, pledge, findings);
     }
     check_contacts(draft, findings);
     let leaf = leaf?;
@@ -134,15 +134,6 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
     }
 }
 
-fn col_label(kind: ColKind) -> String {
-    match kind {
-        ColKind::Total => "총계".into(),
-        ColKind::Before => "기투자".into(),
-        ColKind::Year(y) => format!("{y}년"),
-        ColKind::After => "임기후".into(),
-    }
-}
-
 fn row_label(kind: &RowKind) -> String {
     match kind {
         RowKind::Sum => "계".into(),
@@ -186,7 +177,7 @@ fn sum_finding(
 }
 
 /// 총계 = 기투자 + Σ years + 임기후 on each row; 계 = Σ sources in each column.
-fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
+fn check_sums(inv: &DraftInvestment, pledge: &Pledge, findings: &mut Vec<Finding>) {
     let Some(total_idx) = inv.column_index(ColKind::Total) else {
         return;
     };
@@ -202,7 +193,12 @@ fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
             .map(|(_, c)| c.map(|a| a.raw))
             .collect();
         if let Some(parts) = parts {
-            let what = format!("{} 행의 총계(기투자+연도별+임기후)", row_label(&row.kind));
+            let what = format!(
+                "{} 행의 총계({}+연도별+{})",
+                row_label(&row.kind),
+                pledge.before_label,
+                pledge.after_label
+            );
             findings.extend(sum_finding(
                 Code::RowSum,
                 &inv.sheet,
@@ -222,7 +218,7 @@ fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
         };
         let parts: Option<Decimal> = sources.iter().map(|r| r.cells[i].map(|a| a.raw)).sum();
         if let Some(parts) = parts {
-            let what = format!("{} 열의 계(재원별 합계)", col_label(*kind));
+            let what = format!("{} 열의 계(재원별 합계)", pledge.column_label(*kind));
             findings.extend(sum_finding(Code::ColSum, &inv.sheet, stated, parts, &what));
         }
     }
@@ -397,17 +393,38 @@ mod properties {
         }
     }
 
+    fn seed_pledge() -> Pledge {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        Catalog::load(&dir).unwrap().pledges.remove(0)
+    }
+
     fn codes_at(f: &[Finding]) -> Vec<(String, String)> {
         f.iter()
             .map(|x| (x.code.as_str().to_owned(), x.place_text()))
             .collect()
     }
 
+    #[test]
+    fn sum_messages_name_the_pledges_own_column_labels() {
+        let mut pledge = seed_pledge();
+        pledge.before_label = "기집행".into();
+        pledge.after_label = "향후 투자".into();
+        let mut f = Vec::new();
+        check_sums(&table(&[[1, 2, 3, 4, 5, 6, 7]; 4], 0, 5), &pledge, &mut f);
+        let row_sum = f.iter().find(|x| x.code == Code::RowSum).expect("E-ROWSUM");
+        assert!(
+            row_sum.message.contains("(기집행+연도별+향후 투자)"),
+            "{}",
+            row_sum.message
+        );
+        assert!(!row_sum.message.contains("기투자"), "{}", row_sum.message);
+    }
+
     proptest! {
         #[test]
         fn consistent_tables_have_no_sum_findings(parts in prop::array::uniform4(prop::array::uniform7(0u32..1_000_000))) {
             let mut f = Vec::new();
-            check_sums(&table(&parts, 0, 0), &mut f);
+            check_sums(&table(&parts, 0, 0), &seed_pledge(), &mut f);
             prop_assert!(f.is_empty(), "{:?}", codes_at(&f));
         }
 
@@ -417,7 +434,7 @@ mod properties {
             delta in prop_oneof![2i64..1_000_000, -1_000_000i64..-1],
         ) {
             let mut f = Vec::new();
-            check_sums(&table(&parts, delta, 0), &mut f);
+            check_sums(&table(&parts, delta, 0), &seed_pledge(), &mut f);
             let c = codes_at(&f);
             prop_assert!(c.contains(&("E-COLSUM".into(), "투자계획!D4".into())), "{:?}", c);
         }
@@ -428,7 +445,7 @@ mod properties {
             delta in prop_oneof![Just(1i64), Just(-1i64)],
         ) {
             let mut f = Vec::new();
-            check_sums(&table(&parts, 0, delta), &mut f);
+            check_sums(&table(&parts, 0, delta), &seed_pledge(), &mut f);
             prop_assert!(f.iter().all(|x| x.code == Code::Rounding), "{:?}", codes_at(&f));
             prop_assert!(codes_at(&f).contains(&("W-ROUNDING".into(), "투자계획!B5".into())));
         }
