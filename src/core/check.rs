@@ -1,7 +1,7 @@
 //! read → parse → validate for one file's bytes: the whole functional core of intake.
 
 use crate::core::definition::Catalog;
-use crate::core::finding::{Code, Finding, has_errors};
+use crate::core::finding::{Finding, Kind, has_errors};
 use crate::core::model::Submission;
 use crate::core::read::{Limits, ReadError, read_workbook_merging};
 
@@ -52,7 +52,7 @@ pub fn too_large(size: u64, limits: &Limits) -> Checked {
 fn unreadable(e: &ReadError) -> Checked {
     Checked {
         submission: None,
-        findings: vec![Finding::new(Code::Read, None, e.message_ko())],
+        findings: vec![Finding::of(Kind::Unreadable { error: e.clone() }, None)],
         pledge_id: None,
     }
 }

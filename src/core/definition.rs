@@ -523,6 +523,15 @@ impl Catalog {
     }
 }
 
+/// How similar (0..=1, see [`similarity`]) a name must be to be offered as "비슷한
+/// 이름": with one pledge registered, the closest is not a suggestion.
+pub const SIMILAR_ENOUGH: f64 = 0.6;
+
+/// The closest item, only when it is really similar to `typed`.
+pub fn similar_by<'a, T>(items: &'a [T], typed: &str, name: impl Fn(&T) -> &str) -> Option<&'a T> {
+    closest_by(items, typed, &name).filter(|x| similarity(name(x), typed) >= SIMILAR_ENOUGH)
+}
+
 /// The item whose name is most similar to `typed`.
 pub fn closest_by<'a, T>(items: &'a [T], typed: &str, name: impl Fn(&T) -> &str) -> Option<&'a T> {
     items.iter().max_by(|a, b| {
