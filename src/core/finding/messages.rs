@@ -188,8 +188,8 @@ impl Kind {
                 choose_from(valid, similar)
             ),
             Kind::NotExact { shown } => format!(
-                "금액 {shown}{} 정확한 숫자로 읽을 수 없습니다. 금액을 숫자로 다시 입력해 주십시오.",
-                josa(shown, EulReul)
+                "금액 칸의 값({shown})을 정확한 숫자로 읽을 수 없습니다. 금액을 숫자로 다시 \
+                 입력해 주십시오."
             ),
             Kind::NotANumber { text } => format!(
                 "금액 칸의 '{text}'{} 숫자가 아닙니다. 숫자만 입력해 주십시오(예: 1,000).",
@@ -356,23 +356,313 @@ impl Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::read::ReadError;
+    use chrono::NaiveDate;
 
+    fn d(v: i64) -> Decimal {
+        Decimal::from(v)
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// One example of every kind (and of every E-READ reason). The match in
+    /// `variant` has no wildcard: a new kind does not compile until it has an example
+    /// here, and then its sentence shows in the snapshot.
+    fn examples() -> Vec<Kind> {
+        let date = NaiveDate::from_ymd_opt(2022, 12, 31).unwrap_or_default();
+        let q = |year, q| Quarter { year, q };
+        let row = SumLine::Row {
+            row: "도비".into(),
+            parts: names(&["기투자", "연도별", "임기후"]),
+        };
+        let col = SumLine::Column {
+            column: "2024년".into(),
+            parts: names(&["국비", "도비", "시비", "기타"]),
+        };
+        let read = [
+            ReadError::Empty,
+            ReadError::TooLarge {
+                size: 300 << 20,
+                limit: 20 << 20,
+            },
+            ReadError::TooLargeUnpacked { limit: 64 << 20 },
+            ReadError::TooManyCells { limit: 500_000 },
+            ReadError::TooWide {
+                rows: 65536,
+                cols: 256,
+            },
+            ReadError::Encrypted,
+            ReadError::Drm {
+                vendor: "Softcamp Document Security",
+            },
+            ReadError::NotSpreadsheet { kind: "PDF 문서" },
+            ReadError::Corrupt {
+                detail: "zip: invalid Zip archive: Could not find EOCD".into(),
+            },
+        ];
+        let mut out: Vec<Kind> = read
+            .into_iter()
+            .map(|error| Kind::Unreadable { error })
+            .collect();
+        out.extend([
+            Kind::SheetMissing {
+                sheet: "투자계획".into(),
+            },
+            Kind::InfoLabelsMissing {
+                sheet: "제출정보".into(),
+                missing: names(&["공약명", "기준일"]),
+            },
+            Kind::TableNotFound {
+                sheet: "투자계획".into(),
+                labels: names(&["구분", "총계", "기투자", "2022년~2026년", "임기후"]),
+            },
+            Kind::ColumnsMissing {
+                sheet: "투자계획".into(),
+                missing: names(&["임기후"]),
+            },
+            Kind::RowsMissing {
+                sheet: "투자계획".into(),
+                missing: names(&["기타"]),
+            },
+            Kind::PledgeEmpty {
+                valid: names(&["공약 가", "공약 나"]),
+            },
+            Kind::UnknownPledge {
+                typed: "스마트시티".into(),
+                valid: names(&["공약 가"]),
+                similar: None,
+            },
+            Kind::UnknownPledge {
+                typed: "공약 가나".into(),
+                valid: names(&["공약 가", "공약 나"]),
+                similar: Some("공약 가".into()),
+            },
+            Kind::ProgramEmpty,
+            Kind::UnknownProgram {
+                typed: "특구 운영".into(),
+                valid: names(&["사업 가", "사업 나"]),
+                similar: None,
+            },
+            Kind::NoSubprograms {
+                program: "사업 가".into(),
+                typed: "세부 없음".into(),
+            },
+            Kind::SubprogramMissing {
+                program: "사업 나".into(),
+                valid: names(&["세부 1", "세부 2"]),
+            },
+            Kind::UnknownSubprogram {
+                program: "사업 나".into(),
+                typed: "세부 3".into(),
+                valid: names(&["세부 1", "세부 2"]),
+                similar: Some("세부 1".into()),
+            },
+            Kind::NotExact { shown: "NaN".into() },
+            Kind::NotANumber {
+                text: "약 300".into(),
+            },
+            Kind::DateInAmount { date },
+            Kind::BoolInAmount { value: true },
+            Kind::Negative {
+                amount: d(-500),
+                unit: "백만원".into(),
+            },
+            Kind::ErrorValue {
+                value: "#REF!".into(),
+            },
+            Kind::FormulaWithoutValue {
+                formula: "SUM(C5:I5)".into(),
+            },
+            Kind::StaleFormulas {
+                sheet: "투자계획".into(),
+                cells: vec![CellRef::new(3, 1), CellRef::new(4, 1), CellRef::new(3, 3)],
+            },
+            Kind::RowSum {
+                line: row.clone(),
+                written: d(1410),
+                computed: d(4210),
+                unit: "백만원".into(),
+                crossing: vec![],
+            },
+            Kind::RowSum {
+                line: row.clone(),
+                written: d(4210),
+                computed: d(1410),
+                unit: "천원".into(),
+                crossing: vec![CellRef::new(5, 4)],
+            },
+            Kind::ColSum {
+                line: col.clone(),
+                written: d(3900),
+                computed: d(6700),
+                unit: "백만원".into(),
+                crossing: vec![CellRef::new(5, 4), CellRef::new(6, 4)],
+            },
+            Kind::Rounding {
+                line: col,
+                written: d(1001),
+                computed: d(1000),
+                unit: "백만원".into(),
+            },
+            Kind::ColumnTwice {
+                label: "2025년".into(),
+            },
+            Kind::YearOutsideTerm {
+                year: 2027,
+                start: 2022,
+                end: 2026,
+                move_to: Some(("기투자".into(), "임기후".into())),
+            },
+            Kind::YearOutsideTerm {
+                year: 2027,
+                start: 2022,
+                end: 2026,
+                move_to: None,
+            },
+            Kind::YearMissing {
+                year: 2026,
+                start: 2022,
+                end: 2026,
+            },
+            Kind::UnitUnknown {
+                text: "조원".into(),
+            },
+            Kind::UnitAssumed {
+                unit: "백만원".into(),
+            },
+            Kind::Fraction {
+                raw: Decimal::new(1586, 1),
+                unit: "백만원".into(),
+                million: Decimal::new(1586, 1),
+            },
+            Kind::Fraction {
+                raw: d(1_234_567),
+                unit: "천원".into(),
+                million: Decimal::new(1_234_567, 3),
+            },
+            Kind::DateEmpty { example: date },
+            Kind::DateUnreadable {
+                text: "작년 말".into(),
+                example: date,
+            },
+            Kind::QuarterEmpty {
+                end: QuarterEnd::Start,
+                example: q(2022, 1),
+            },
+            Kind::QuarterUnreadable {
+                end: QuarterEnd::End,
+                text: "내년".into(),
+                example: q(2022, 1),
+            },
+            Kind::QuarterReversed {
+                start: q(2024, 1),
+                end: q(2023, 2),
+            },
+            Kind::Budget {
+                leaf: "사업 가".into(),
+                written: d(20660),
+                declared: d(20560),
+                unit: "백만원".into(),
+            },
+            Kind::ContactMissing {
+                label: "담당자".into(),
+            },
+            Kind::IndicatorMissing {
+                name: "기술이전".into(),
+                unit: "건".into(),
+            },
+            Kind::Older {
+                base_date: date,
+                current: NaiveDate::from_ymd_opt(2023, 3, 31).unwrap_or_default(),
+            },
+        ]);
+        out
+    }
+
+    /// The variant's name; no wildcard, so every kind must be listed.
+    fn variant(k: &Kind) -> &'static str {
+        match k {
+            Kind::Unreadable { .. } => "Unreadable",
+            Kind::SheetMissing { .. } => "SheetMissing",
+            Kind::InfoLabelsMissing { .. } => "InfoLabelsMissing",
+            Kind::TableNotFound { .. } => "TableNotFound",
+            Kind::ColumnsMissing { .. } => "ColumnsMissing",
+            Kind::RowsMissing { .. } => "RowsMissing",
+            Kind::PledgeEmpty { .. } => "PledgeEmpty",
+            Kind::UnknownPledge { .. } => "UnknownPledge",
+            Kind::ProgramEmpty => "ProgramEmpty",
+            Kind::UnknownProgram { .. } => "UnknownProgram",
+            Kind::NoSubprograms { .. } => "NoSubprograms",
+            Kind::SubprogramMissing { .. } => "SubprogramMissing",
+            Kind::UnknownSubprogram { .. } => "UnknownSubprogram",
+            Kind::NotExact { .. } => "NotExact",
+            Kind::NotANumber { .. } => "NotANumber",
+            Kind::DateInAmount { .. } => "DateInAmount",
+            Kind::BoolInAmount { .. } => "BoolInAmount",
+            Kind::Negative { .. } => "Negative",
+            Kind::ErrorValue { .. } => "ErrorValue",
+            Kind::FormulaWithoutValue { .. } => "FormulaWithoutValue",
+            Kind::StaleFormulas { .. } => "StaleFormulas",
+            Kind::RowSum { .. } => "RowSum",
+            Kind::ColSum { .. } => "ColSum",
+            Kind::Rounding { .. } => "Rounding",
+            Kind::ColumnTwice { .. } => "ColumnTwice",
+            Kind::YearOutsideTerm { .. } => "YearOutsideTerm",
+            Kind::YearMissing { .. } => "YearMissing",
+            Kind::UnitUnknown { .. } => "UnitUnknown",
+            Kind::UnitAssumed { .. } => "UnitAssumed",
+            Kind::Fraction { .. } => "Fraction",
+            Kind::DateEmpty { .. } => "DateEmpty",
+            Kind::DateUnreadable { .. } => "DateUnreadable",
+            Kind::QuarterEmpty { .. } => "QuarterEmpty",
+            Kind::QuarterUnreadable { .. } => "QuarterUnreadable",
+            Kind::QuarterReversed { .. } => "QuarterReversed",
+            Kind::Budget { .. } => "Budget",
+            Kind::ContactMissing { .. } => "ContactMissing",
+            Kind::IndicatorMissing { .. } => "IndicatorMissing",
+            Kind::Older { .. } => "Older",
+        }
+    }
+
+    /// Every sentence staff can be shown, one per line: a wording change is a diff
+    /// in `snapshots/`.
     #[test]
-    fn differences_are_said_in_words_with_units() {
-        let d = difference(
-            "총계",
-            Decimal::from(1410),
-            Decimal::from(4210),
-            "백만원",
-        );
-        assert_eq!(d, "총계가 2,800백만원 적음");
-        let d = difference("계", Decimal::from(5), Decimal::from(2), "천원");
-        assert_eq!(d, "계가 3천원 많음");
+    fn every_message() {
+        let text: String = examples()
+            .iter()
+            .map(|k| format!("{} {}: {}\n", k.code(), variant(k), k.message_ko()))
+            .collect();
+        insta::assert_snapshot!(text);
+    }
+
+    /// MESSAGES.md's style rules, over every example: no `≠`, no empty quotes, no
+    /// 해요체 `-세요`, no `을(를)` after Hangul, and an instruction in 합니다체.
+    #[test]
+    fn every_message_follows_the_style_rules() {
+        for k in examples() {
+            let m = k.message_ko();
+            assert!(!m.contains('≠'), "{m}");
+            assert!(!m.contains("''"), "{m}");
+            assert!(!m.contains("세요"), "{m}");
+            assert!(!m.contains("(를)") && !m.contains("(가)"), "{m}");
+            assert!(!m.contains("이름표") && !m.contains("머리글"), "{m}");
+            if k.code().severity() != crate::core::finding::Severity::Info {
+                assert!(
+                    m.contains("주십시오") || m.contains("받았습니다"),
+                    "no instruction: {m}"
+                );
+            }
+        }
     }
 
     #[test]
-    fn no_message_uses_not_equal_or_empty_quotes() {
-        let k = Kind::NotANumber { text: "abc".into() };
-        assert!(!k.message_ko().contains('≠'));
+    fn differences_are_said_in_words_with_units() {
+        assert_eq!(
+            difference("총계", d(1410), d(4210), "백만원"),
+            "총계가 2,800백만원 적음"
+        );
+        assert_eq!(difference("계", d(5), d(2), "천원"), "계가 3천원 많음");
     }
 }
