@@ -184,7 +184,10 @@ fn usage_and_environment_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("ansan-innopolis.toml") && err.contains("line") && err.contains("start"),
+        err.contains("공약 정의 파일")
+            && err.contains("ansan-innopolis.toml")
+            && err.contains("번째 줄, 항목 `start`")
+            && err.contains("(기술 정보: "),
         "{err}"
     );
     for cmd in ["watch", "run", "check", "report"] {
