@@ -46,6 +46,39 @@ pub fn validate(
     })
 }
 
+/// The leaf a file names, even when it is rejected: the definition's names where
+/// 사업명 and 세부사업 match, else what was typed — so 제출이력 and 요약 can say which
+/// 사업 a rejected file was for.
+pub fn named_leaf(draft: &Draft, catalog: &Catalog) -> Option<LeafKey> {
+    let typed = draft.program.as_ref()?;
+    let sub_typed = draft.subprogram.as_ref().map(|s| s.value.clone());
+    let program = draft
+        .pledge_id
+        .as_deref()
+        .and_then(|id| catalog.by_id(id))
+        .and_then(|p| p.programs.iter().find(|p| p.matches(&typed.value)));
+    let Some(program) = program else {
+        return Some(LeafKey {
+            program: typed.value.clone(),
+            subprogram: sub_typed,
+        });
+    };
+    let subprogram = match &sub_typed {
+        Some(t) => Some(
+            program
+                .subprograms
+                .iter()
+                .find(|s| s.matches(t))
+                .map_or_else(|| t.clone(), |s| s.name.clone()),
+        ),
+        None => None,
+    };
+    Some(LeafKey {
+        program: program.name.clone(),
+        subprogram,
+    })
+}
+
 fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> Option<LeafKey> {
     let typed = draft.program.as_ref()?;
     let Some(program) = pledge.programs.iter().find(|p| p.matches(&typed.value)) else {

@@ -576,6 +576,7 @@ impl Engine {
                         ),
                     )],
                     submission: None,
+                    named: None,
                 },
                 Plan::Check => {
                     let mut c = checked.unwrap_or_else(|| f.check(catalog, &limits));
@@ -620,6 +621,7 @@ impl Engine {
                         outcome,
                         stored_as: String::new(),
                         pledge_id: c.pledge_id.clone(),
+                        named: c.named.clone(),
                         findings: c.findings,
                         submission: if outcome == Outcome::Accepted {
                             c.submission

@@ -101,6 +101,45 @@ fn quarter_forms(q: Quarter) -> String {
     format!("{q} 또는 {}년 {}분기", q.year, q.q)
 }
 
+impl super::Code {
+    /// A short Korean name for managers (제출이력, 요약, the README's glossary).
+    pub fn name_ko(self) -> &'static str {
+        use super::Code::*;
+        match self {
+            Read => "파일을 읽을 수 없음",
+            Sheet => "시트·표 없음",
+            Pledge => "공약명 불일치",
+            Program => "사업명 불일치",
+            Number => "숫자가 아닌 금액",
+            Negative => "음수 금액",
+            Formula => "수식 결과 없음·오류",
+            RowSum => "행 합계 불일치",
+            ColSum => "열 합계 불일치",
+            Year => "연도 열 오류",
+            Unit => "알 수 없는 단위",
+            Date => "기준일 오류",
+            Quarter => "분기 오류",
+            Rounding => "단수 차이",
+            UnitAssumed => "단위 표시 없음",
+            Fraction => "백만원 미만 끝수",
+            Budget => "공약 사업비와 다름",
+            Contact => "담당자 정보 없음",
+            Indicator => "지표 행 없음",
+            Superseded => "이전 제출 대체",
+            Duplicate => "같은 파일 재제출",
+            Older => "미반영(이전 기준일)",
+            ReasonRequired => "변경사유 없음(필수)",
+            ReasonMissing => "변경사유 없음",
+            Status => "추진상황 오류",
+            Rate => "추진율 오류",
+            UnknownIndicator => "지표 이름 불일치",
+            Overspend => "집행액이 확보액 초과",
+            Oversecure => "확보액이 계획 초과",
+            StatusRate => "추진상황·추진율 불일치",
+        }
+    }
+}
+
 impl Kind {
     /// The Korean message for staff.
     pub fn message_ko(&self) -> String {
