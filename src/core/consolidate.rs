@@ -291,8 +291,7 @@ fn latest_rejected<'a>(
 ) -> HashMap<LeafKey, &'a Received> {
     let mut latest: HashMap<LeafKey, &'a Received> = HashMap::new();
     for r in records {
-        if r.pledge_id.as_deref() != Some(pledge.id.as_str()) || r.outcome == Outcome::Duplicate
-        {
+        if r.pledge_id.as_deref() != Some(pledge.id.as_str()) || r.outcome == Outcome::Duplicate {
             continue;
         }
         if let Some(k) = r.leaf_named()

@@ -280,10 +280,14 @@ impl Pledge {
             );
         }
         if self.sources.is_empty() {
-            bail!("항목 `sources`: 재원이 하나도 없습니다. 재원(예: 국비, 도비, 시비, 기타)을 하나 이상 적어 주십시오.");
+            bail!(
+                "항목 `sources`: 재원이 하나도 없습니다. 재원(예: 국비, 도비, 시비, 기타)을 하나 이상 적어 주십시오."
+            );
         }
         if self.programs.is_empty() {
-            bail!("항목 `programs`: 사업이 하나도 없습니다. [[programs]]를 하나 이상 적어 주십시오.");
+            bail!(
+                "항목 `programs`: 사업이 하나도 없습니다. [[programs]]를 하나 이상 적어 주십시오."
+            );
         }
         for s in &self.declared.by_source {
             if !self.sources.contains(&s.source) {
@@ -311,7 +315,10 @@ impl Pledge {
         let mut names = std::collections::HashSet::new();
         for p in &self.programs {
             if !names.insert(compact(&p.name)) {
-                bail!("항목 `programs.name`: 사업 {:?}이(가) 두 번 있습니다. 하나를 지우거나 이름을 바꿔 주십시오.", p.name);
+                bail!(
+                    "항목 `programs.name`: 사업 {:?}이(가) 두 번 있습니다. 하나를 지우거나 이름을 바꿔 주십시오.",
+                    p.name
+                );
             }
             if !p.subprograms.is_empty() {
                 let subs: Decimal = p.subprograms.iter().map(|s| s.budget).sum();
@@ -410,9 +417,15 @@ fn toml_date(d: &toml::value::Datetime, field: &str) -> Result<NaiveDate> {
     match (d.date, d.time) {
         (Some(date), None) => {
             NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
-                .with_context(|| format!("항목 `{field}`: {d}은(는) 달력에 없는 날짜입니다. 날짜를 고쳐 주십시오."))
+                .with_context(|| {
+                    format!(
+                        "항목 `{field}`: {d}은(는) 달력에 없는 날짜입니다. 날짜를 고쳐 주십시오."
+                    )
+                })
         }
-        _ => bail!("항목 `{field}`: {d}에 시각이 들어 있습니다. 2026-12-01처럼 날짜만 따옴표 없이 적어 주십시오."),
+        _ => bail!(
+            "항목 `{field}`: {d}에 시각이 들어 있습니다. 2026-12-01처럼 날짜만 따옴표 없이 적어 주십시오."
+        ),
     }
 }
 
@@ -426,7 +439,9 @@ impl City {
                 let opens = toml_date(&r.opens, "round.opens")?;
                 let due = toml_date(&r.due, "round.due")?;
                 if due < opens {
-                    bail!("항목 `round.due`: 제출 기한 {due}이 시작일 round.opens {opens}보다 앞섭니다. 날짜를 고쳐 주십시오.");
+                    bail!(
+                        "항목 `round.due`: 제출 기한 {due}이 시작일 round.opens {opens}보다 앞섭니다. 날짜를 고쳐 주십시오."
+                    );
                 }
                 Some(Round {
                     name: r.name,
@@ -614,7 +629,14 @@ mod tests {
     fn broken_definition_names_line_and_field() {
         let broken = ANSAN.replacen("start = 2022", "start = \"2022\"", 1);
         let err = Pledge::from_toml(&broken).unwrap_err().to_string();
-        assert!(err.starts_with("N번째 줄, 항목 `start`: ".replace('N', &line_of(&broken, "start = \"2022\"")).as_str()), "{err}");
+        assert!(
+            err.starts_with(
+                "N번째 줄, 항목 `start`: "
+                    .replace('N', &line_of(&broken, "start = \"2022\""))
+                    .as_str()
+            ),
+            "{err}"
+        );
         assert!(err.contains("(기술 정보: "), "{err}");
         assert!(err.contains("start"), "{err}");
         let inconsistent = ANSAN.replacen("budget = 20560", "budget = 20561", 1);

@@ -263,9 +263,17 @@ fn check_sums(inv: &DraftInvestment, pledge: &Pledge, findings: &mut Vec<Finding
         errors
             .iter()
             .filter(|o| o.row != m.row)
-            .map(|o| if m.row { (m.at.0, o.at.1) } else { (o.at.0, m.at.1) })
+            .map(|o| {
+                if m.row {
+                    (m.at.0, o.at.1)
+                } else {
+                    (o.at.0, m.at.1)
+                }
+            })
             .filter(|&(r, c)| {
-                inv.rows.iter().any(|x| x.row == r && x.kind != RowKind::Sum)
+                inv.rows
+                    .iter()
+                    .any(|x| x.row == r && x.kind != RowKind::Sum)
                     && inv
                         .columns
                         .iter()
@@ -600,7 +608,10 @@ mod properties {
         };
         assert_eq!(cells, &stale);
         assert!(cells.len() > 3);
-        assert!(f[0].message.contains("Excel이나 한셀에서 파일을 열어 저장한 뒤 다시 넣어 주십시오"));
+        assert!(
+            f[0].message
+                .contains("Excel이나 한셀에서 파일을 열어 저장한 뒤 다시 넣어 주십시오")
+        );
         let p = pledge();
         let def = &p.programs[0];
         let leaf = LeafKey {
@@ -624,7 +635,8 @@ mod properties {
         let mut f = Vec::new();
         check_sums(&t, &pledge(), &mut f);
         assert!(
-            f.iter().all(|x| x.code != Code::RowSum && x.code != Code::Rounding),
+            f.iter()
+                .all(|x| x.code != Code::RowSum && x.code != Code::Rounding),
             "{:?}",
             codes_at(&f)
         );

@@ -446,7 +446,11 @@ fn info_sheet(
         "사업을 맡은 부서와 팀을 입력해 주십시오.\n예: {}",
         leaf.department(pledge)
     );
-    let phone = match leaf.contact().map(|c| c.phone.as_str()).filter(|p| !p.is_empty()) {
+    let phone = match leaf
+        .contact()
+        .map(|c| c.phone.as_str())
+        .filter(|p| !p.is_empty())
+    {
         Some(p) => format!("담당자 전화번호를 입력해 주십시오.\n예: {p}"),
         None => "담당자 전화번호를 지역번호부터 입력해 주십시오.".to_owned(),
     };
@@ -782,7 +786,9 @@ fn roadmap_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(),
             pledge.term.start
         ))?
         .set_error_title("목록에 없는 분기")?
-        .set_error_message(format!("{qs}부터 {qe}까지의 분기를 목록에서 골라 주십시오."))?
+        .set_error_message(format!(
+            "{qs}부터 {qe}까지의 분기를 목록에서 골라 주십시오."
+        ))?
         .set_error_style(DataValidationErrorStyle::Stop);
     ws.add_data_validation(first, 1, last, 2, &quarter_rule)?;
     ws.add_data_validation(

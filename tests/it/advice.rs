@@ -32,7 +32,10 @@ fn a_truncated_or_empty_file_asks_for_the_original_with_english_last() {
     let (e, msg) = read_error(&whole[..whole.len() / 2]);
     assert!(matches!(e, ReadError::Corrupt { .. }), "{e:?}");
     assert!(msg.contains("원본 파일을 다시 넣어 주십시오"), "{msg}");
-    assert!(!msg.contains("Excel에서 열어"), "a broken copy cannot be re-saved: {msg}");
+    assert!(
+        !msg.contains("Excel에서 열어"),
+        "a broken copy cannot be re-saved: {msg}"
+    );
     // The library's English comes last, as technical detail, and only there.
     let (korean, detail) = msg.split_once("(기술 정보: ").expect("technical detail");
     assert!(detail.ends_with(')'), "{msg}");
@@ -88,7 +91,11 @@ fn an_unknown_title_lists_the_valid_names_and_a_similar_one_only_when_close() {
     };
     assert_eq!(valid, [ANSAN_TITLE]);
     assert_eq!(similar, None, "one pledge registered is no suggestion");
-    assert!(c.findings[0].message.contains("총괄 부서에서 최신 제출 양식을 받아"));
+    assert!(
+        c.findings[0]
+            .message
+            .contains("총괄 부서에서 최신 제출 양식을 받아")
+    );
 
     let mut b = innopolis();
     b.set(
@@ -133,11 +140,9 @@ fn a_row_and_a_column_error_name_the_amount_where_they_cross() {
         .findings
         .iter()
         .filter_map(|f| match &f.kind {
-            Some(Kind::RowSum { crossing, .. } | Kind::ColSum { crossing, .. }) => Some((
-                f.code.as_str().to_owned(),
-                f.place_text(),
-                crossing.clone(),
-            )),
+            Some(Kind::RowSum { crossing, .. } | Kind::ColSum { crossing, .. }) => {
+                Some((f.code.as_str().to_owned(), f.place_text(), crossing.clone()))
+            }
             _ => None,
         })
         .collect();
@@ -151,13 +156,17 @@ fn a_row_and_a_column_error_name_the_amount_where_they_cross() {
         c.findings
     );
     let row = message(&c, "E-ROWSUM");
-    assert!(row.contains("F5 칸") && row.contains("700백만원 적음"), "{row}");
+    assert!(
+        row.contains("F5 칸") && row.contains("700백만원 적음"),
+        "{row}"
+    );
 }
 
 #[test]
 fn quarters_say_start_or_end_and_reversed_ones_what_to_do() {
     let mut b = innopolis();
-    b.set("추진일정", "B2", t("")).set("추진일정", "C2", t("언젠가"));
+    b.set("추진일정", "B2", t(""))
+        .set("추진일정", "C2", t("언젠가"));
     b.set("추진일정", "A3", t("준공"))
         .set("추진일정", "B3", t("2024-Q1"))
         .set("추진일정", "C3", t("2023-Q2"));
@@ -198,7 +207,11 @@ fn a_filled_subprogram_for_a_program_without_any_is_told_to_clear_it() {
             typed: "세부 없음".into()
         }]
     );
-    assert!(!c.findings[0].message.contains("비워 두"), "{}", c.findings[0].message);
+    assert!(
+        !c.findings[0].message.contains("비워 두"),
+        "{}",
+        c.findings[0].message
+    );
 }
 
 /// Item 9: a leaf whose only file was rejected is 반려 with its reason in 요약, its
@@ -214,7 +227,11 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
     let (r, _) = s.find(leaf).expect("leaf row");
     assert_eq!(
         [s.get(r, 2), s.get(r, 3), s.get(r, 5)],
-        ["반려", "sum_mismatch.xlsx", "반려: 행 합계 불일치, 열 합계 불일치"]
+        [
+            "반려",
+            "sum_mismatch.xlsx",
+            "반려: 행 합계 불일치, 열 합계 불일치"
+        ]
     );
     assert_eq!(s.find_all("미제출").len(), 3, "the other three leaves");
     assert!(s.find("제출 현황 (0/4 제출, 1 반려)").is_some());
@@ -235,10 +252,25 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
     let h = read_sheet(&sb.report(), "제출이력");
     assert_eq!(
         h.rows[0],
-        ["번호", "받은 시각", "파일명", "사업", "결과", "사유", "코드", "파일 식별값"]
+        [
+            "번호",
+            "받은 시각",
+            "파일명",
+            "사업",
+            "결과",
+            "사유",
+            "코드",
+            "파일 식별값"
+        ]
     );
     assert_eq!(
-        [h.get(1, 2), h.get(1, 3), h.get(1, 4), h.get(1, 5), h.get(1, 6)],
+        [
+            h.get(1, 2),
+            h.get(1, 3),
+            h.get(1, 4),
+            h.get(1, 5),
+            h.get(1, 6)
+        ],
         [
             "sum_mismatch.xlsx",
             leaf,
@@ -256,4 +288,56 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
     let (r, _) = s.find(leaf).unwrap();
     assert_eq!(s.get(r, 2), "제출");
     assert!(s.find_all("반려").is_empty());
+}
+
+/// Operators meet Korean first, with the file, line and field; the system's or the
+/// parser's English only as `(기술 정보: …)`.
+#[test]
+fn operator_errors_are_korean_first() {
+    let sb = Sandbox::new();
+    let out = sb.gongyak(&["check", "없는 파일.xlsx"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("없는 파일.xlsx: 파일이 없습니다.") && err.contains("(기술 정보: "),
+        "{err}"
+    );
+
+    let missing = sb.path().join("없는 정의 폴더");
+    let out = sb.gongyak(&["run", "--templates", missing.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("정의 폴더") && err.contains("--templates 경로가 맞는지 확인해 주십시오"),
+        "{err}"
+    );
+
+    let def = sb.templates().join("ansan-innopolis.toml");
+    let text =
+        std::fs::read_to_string(&def)
+            .unwrap()
+            .replacen("budget = 20560", "budget = 20000", 1);
+    std::fs::write(&def, text).unwrap();
+    let out = sb.gongyak(&["run"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("공약 정의 파일")
+            && err.contains("ansan-innopolis.toml")
+            && err.contains("항목 `programs.budget`: 사업비를 모두 더하면 85800인데 declared.total은 86360입니다."),
+        "{err}"
+    );
+}
+
+/// The README's glossary (Korean section) lists every code with its short Korean
+/// name, the one 제출이력 and 요약 show.
+#[test]
+fn the_readme_glossary_names_every_code() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for c in gongyak::core::finding::Code::ALL {
+        let row = format!("| {} | {} |", c.as_str(), c.name_ko());
+        assert!(readme.contains(&row), "README lacks {row}");
+    }
 }

@@ -900,7 +900,12 @@ fn a_form_filled_without_recalculation_is_rejected_at_its_stale_totals() {
             "{seed}: {:#?}",
             c.findings
         );
-        let msg = &c.findings.iter().find(|f| f.code.as_str() == "E-FORMULA").unwrap().message;
+        let msg = &c
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == "E-FORMULA")
+            .unwrap()
+            .message;
         assert!(
             msg.contains("Excel이나 한셀에서 파일을 열어 저장한 뒤 다시 넣어 주십시오"),
             "{seed}: {msg}"

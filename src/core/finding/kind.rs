@@ -32,22 +32,40 @@ pub enum SumLine {
 pub enum Kind {
     // ── E-READ ──────────────────────────────────────────────────────────────
     /// The bytes are not a readable workbook.
-    Unreadable { error: ReadError },
+    Unreadable {
+        error: ReadError,
+    },
 
     // ── E-SHEET ─────────────────────────────────────────────────────────────
     /// A required sheet is not in the workbook.
-    SheetMissing { sheet: String },
+    SheetMissing {
+        sheet: String,
+    },
     /// 제출정보 lacks some of the labels that identify the file.
-    InfoLabelsMissing { sheet: String, missing: Vec<String> },
+    InfoLabelsMissing {
+        sheet: String,
+        missing: Vec<String>,
+    },
     /// A table's heading row (the labels it is found by) is not on the sheet.
-    TableNotFound { sheet: String, labels: Vec<String> },
+    TableNotFound {
+        sheet: String,
+        labels: Vec<String>,
+    },
     /// The investment table has its heading row but lacks these columns.
-    ColumnsMissing { sheet: String, missing: Vec<String> },
+    ColumnsMissing {
+        sheet: String,
+        missing: Vec<String>,
+    },
     /// The investment table lacks these rows (계 or a funding source).
-    RowsMissing { sheet: String, missing: Vec<String> },
+    RowsMissing {
+        sheet: String,
+        missing: Vec<String>,
+    },
 
     // ── E-PLEDGE / E-PROGRAM ────────────────────────────────────────────────
-    PledgeEmpty { valid: Vec<String> },
+    PledgeEmpty {
+        valid: Vec<String>,
+    },
     /// A 공약명 no definition has; `similar` only when it is really close.
     UnknownPledge {
         typed: String,
@@ -61,9 +79,15 @@ pub enum Kind {
         similar: Option<String>,
     },
     /// 세부사업 filled in for a program that has none.
-    NoSubprograms { program: String, typed: String },
+    NoSubprograms {
+        program: String,
+        typed: String,
+    },
     /// A program that is filed per sub-program, with no 세부사업 given.
-    SubprogramMissing { program: String, valid: Vec<String> },
+    SubprogramMissing {
+        program: String,
+        valid: Vec<String>,
+    },
     UnknownSubprogram {
         program: String,
         typed: String,
@@ -73,19 +97,37 @@ pub enum Kind {
 
     // ── E-NUMBER / E-NEGATIVE / E-FORMULA ───────────────────────────────────
     /// A number stored in a form no exact decimal holds (NaN, infinity).
-    NotExact { shown: String },
+    NotExact {
+        shown: String,
+    },
     /// Text that is not an amount.
-    NotANumber { text: String },
-    DateInAmount { date: NaiveDate },
-    BoolInAmount { value: bool },
-    Negative { amount: Decimal, unit: String },
+    NotANumber {
+        text: String,
+    },
+    DateInAmount {
+        date: NaiveDate,
+    },
+    BoolInAmount {
+        value: bool,
+    },
+    Negative {
+        amount: Decimal,
+        unit: String,
+    },
     /// An Excel error value (`#REF!`).
-    ErrorValue { value: String },
+    ErrorValue {
+        value: String,
+    },
     /// A formula without a stored result.
-    FormulaWithoutValue { formula: String },
+    FormulaWithoutValue {
+        formula: String,
+    },
     /// 계/총계 formulas whose stored results disagree with the amounts they add: the
     /// file was saved by a program that does not recalculate. One finding for the table.
-    StaleFormulas { sheet: String, cells: Vec<CellRef> },
+    StaleFormulas {
+        sheet: String,
+        cells: Vec<CellRef>,
+    },
 
     // ── E-ROWSUM / E-COLSUM / W-ROUNDING ────────────────────────────────────
     /// A row's 총계 is not the sum of its columns. `crossing`: cells where this row
@@ -114,7 +156,9 @@ pub enum Kind {
     },
 
     // ── E-YEAR ──────────────────────────────────────────────────────────────
-    ColumnTwice { label: String },
+    ColumnTwice {
+        label: String,
+    },
     /// A year column outside the term; `move_to` names the 기투자/임기후 columns when
     /// the table has them (the investment table), else the column is to be deleted.
     YearOutsideTerm {
@@ -123,11 +167,19 @@ pub enum Kind {
         end: i32,
         move_to: Option<(String, String)>,
     },
-    YearMissing { year: i32, start: i32, end: i32 },
+    YearMissing {
+        year: i32,
+        start: i32,
+        end: i32,
+    },
 
     // ── E-UNIT / W-UNIT / W-FRACTION ────────────────────────────────────────
-    UnitUnknown { text: String },
-    UnitAssumed { unit: String },
+    UnitUnknown {
+        text: String,
+    },
+    UnitAssumed {
+        unit: String,
+    },
     /// An amount that is not a whole number of 백만원 once converted.
     Fraction {
         raw: Decimal,
@@ -136,15 +188,26 @@ pub enum Kind {
     },
 
     // ── E-DATE / E-QUARTER ──────────────────────────────────────────────────
-    DateEmpty { example: NaiveDate },
-    DateUnreadable { text: String, example: NaiveDate },
-    QuarterEmpty { end: QuarterEnd, example: Quarter },
+    DateEmpty {
+        example: NaiveDate,
+    },
+    DateUnreadable {
+        text: String,
+        example: NaiveDate,
+    },
+    QuarterEmpty {
+        end: QuarterEnd,
+        example: Quarter,
+    },
     QuarterUnreadable {
         end: QuarterEnd,
         text: String,
         example: Quarter,
     },
-    QuarterReversed { start: Quarter, end: Quarter },
+    QuarterReversed {
+        start: Quarter,
+        end: Quarter,
+    },
 
     // ── W-BUDGET / W-CONTACT / W-INDICATOR ──────────────────────────────────
     /// A leaf's 총계 differs from its 공약 사업비.
@@ -154,8 +217,13 @@ pub enum Kind {
         declared: Decimal,
         unit: String,
     },
-    ContactMissing { label: String },
-    IndicatorMissing { name: String, unit: String },
+    ContactMissing {
+        label: String,
+    },
+    IndicatorMissing {
+        name: String,
+        unit: String,
+    },
 
     // ── W-OLDER ─────────────────────────────────────────────────────────────
     /// A file accepted but not used: its leaf already has a later 기준일 in the report.

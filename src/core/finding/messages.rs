@@ -48,7 +48,11 @@ fn difference(subject: &str, written: Decimal, computed: Decimal, unit: &str) ->
     } else {
         "많음"
     };
-    format!("{subject}{} {} {word}", josa(subject, IGa), amount(diff.abs(), unit))
+    format!(
+        "{subject}{} {} {word}",
+        josa(subject, IGa),
+        amount(diff.abs(), unit)
+    )
 }
 
 /// The sum sentence shared by E-ROWSUM, E-COLSUM and W-ROUNDING.
@@ -290,9 +294,9 @@ impl Kind {
                 "{} 반올림에 따른 단수 차이로 보고 그대로 받았습니다.",
                 sum_sentence(line, *written, *computed, unit)
             ),
-            Kind::ColumnTwice { label } => format!(
-                "'{label}' 열이 두 번 있습니다. 둘 중 하나를 지워 주십시오."
-            ),
+            Kind::ColumnTwice { label } => {
+                format!("'{label}' 열이 두 번 있습니다. 둘 중 하나를 지워 주십시오.")
+            }
             Kind::YearOutsideTerm {
                 year,
                 start,
@@ -498,7 +502,9 @@ mod tests {
                 valid: names(&["세부 1", "세부 2"]),
                 similar: Some("세부 1".into()),
             },
-            Kind::NotExact { shown: "NaN".into() },
+            Kind::NotExact {
+                shown: "NaN".into(),
+            },
             Kind::NotANumber {
                 text: "약 300".into(),
             },

@@ -256,9 +256,11 @@ fn read_amount(
         None => Decimal::ZERO,
         Some(CellValue::Number(n)) => match decimal_from_f64(*n) {
             Some(d) => d,
-            None => return report(Kind::NotExact {
-                shown: n.to_string(),
-            }),
+            None => {
+                return report(Kind::NotExact {
+                    shown: n.to_string(),
+                });
+            }
         },
         Some(CellValue::Text(t)) if is_error_literal(t) => {
             return report(Kind::ErrorValue {
@@ -267,9 +269,11 @@ fn read_amount(
         }
         Some(CellValue::Text(t)) => match parse_amount_text(t) {
             Ok(d) => d,
-            Err(_) => return report(Kind::NotANumber {
-                text: t.trim().to_owned(),
-            }),
+            Err(_) => {
+                return report(Kind::NotANumber {
+                    text: t.trim().to_owned(),
+                });
+            }
         },
         Some(CellValue::Date(d)) => return report(Kind::DateInAmount { date: d.date() }),
         Some(CellValue::Bool(b)) => return report(Kind::BoolInAmount { value: *b }),

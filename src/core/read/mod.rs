@@ -321,7 +321,9 @@ fn sniff_ole(bytes: &[u8]) -> Result<Format, ReadError> {
         .map(|e| e.name().to_owned())
         .collect::<Vec<_>>()
         .join("/");
-    if let Some(vendor) = drm_vendor(streams.as_bytes()).or_else(|| drm_vendor(bytes.get(512..bytes.len().min(4096)).unwrap_or(&[]))) {
+    if let Some(vendor) = drm_vendor(streams.as_bytes())
+        .or_else(|| drm_vendor(bytes.get(512..bytes.len().min(4096)).unwrap_or(&[])))
+    {
         return Err(ReadError::Drm { vendor });
     }
     Err(ReadError::NotSpreadsheet {
