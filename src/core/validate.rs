@@ -63,16 +63,13 @@ pub fn named_leaf(draft: &Draft, catalog: &Catalog) -> Option<LeafKey> {
             subprogram: sub_typed,
         });
     };
-    let subprogram = match &sub_typed {
-        Some(t) => Some(
-            program
-                .subprograms
-                .iter()
-                .find(|s| s.matches(t))
-                .map_or_else(|| t.clone(), |s| s.name.clone()),
-        ),
-        None => None,
-    };
+    let subprogram = sub_typed.map(|t| {
+        program
+            .subprograms
+            .iter()
+            .find(|s| s.matches(&t))
+            .map_or(t.clone(), |s| s.name.clone())
+    });
     Some(LeafKey {
         program: program.name.clone(),
         subprogram,

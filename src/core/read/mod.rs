@@ -594,9 +594,9 @@ fn dense_sheet(
                 continue;
             }
             formula_cells.insert(pos);
-            if !cells.contains_key(&pos) {
-                cells.insert(pos, CellValue::FormulaWithoutValue(f.clone()));
-            }
+            cells
+                .entry(pos)
+                .or_insert_with(|| CellValue::FormulaWithoutValue(f.clone()));
         }
     }
     Ok(Sheet {
