@@ -316,6 +316,11 @@ impl Kind {
                 "{year}년 열이 없습니다. 임기 {start}년~{end}년의 모든 연도에 열이 있어야 합니다. \
                  '{year}년' 열을 되살리거나, {LATEST_FORM}"
             ),
+            Kind::UnitUnknown { text } if text.is_empty() => {
+                "단위 표시에 단위가 비어 있습니다. 원, 천원, 백만원, 억원 가운데 하나로 적어 \
+                 주십시오."
+                    .to_owned()
+            }
             Kind::UnitUnknown { text } => format!(
                 "단위 '{text}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 가운데 하나로 적어 주십시오.",
                 josa(text, EulReul)
@@ -573,6 +578,9 @@ mod tests {
             },
             Kind::UnitUnknown {
                 text: "조원".into(),
+            },
+            Kind::UnitUnknown {
+                text: String::new(),
             },
             Kind::UnitAssumed {
                 unit: "백만원".into(),
