@@ -188,6 +188,8 @@ pub(super) fn summary_sheet(
             0 => (PROGRAM_COL, PROGRAM_COL),
             1 => (SUBPROGRAM_COL, SUBPROGRAM_COL),
             3 => (10.0, 40.0),
+            // 상태 holds the Korean reason of a 반려.
+            5 => (9.0, 30.0),
             _ => (9.0, 16.0),
         };
         ws.set_column_width(c, w.get(c, min, max))?;
