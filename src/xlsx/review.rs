@@ -113,7 +113,7 @@ pub fn review_copy(bytes: &[u8], findings: &[Finding], limits: &Limits) -> Resul
 fn findings_list(list: &mut Worksheet, findings: &[Finding], fmt: &Formats) -> Result<()> {
     list.set_name(LIST_SHEET)?;
     let last = LIST_COLS.len() as u16 - 1;
-    let intro = "이 파일은 아래 이유로 반려되었습니다. 빨간 칸에 마우스를 올리면 설명이 보입니다. 원본 파일을 고쳐 다시 제출하세요.";
+    let intro = "이 파일은 아래 이유로 반려되었습니다. 빨간 칸에 마우스를 올리면 설명이 보입니다. 원본 파일을 고쳐 제출 폴더에 다시 넣어 주십시오.";
     let bold = fmt.base.clone().set_bold().set_text_wrap();
     list.merge_range(0, 0, 0, last, intro, &bold)?;
     let page_width: f64 = LIST_COLS.iter().map(|(_, w)| w).sum();

@@ -218,7 +218,7 @@ fn the_report_prints_each_sheet_titled_legible_and_with_one_unit_line_per_page()
     let findings = &pages[6];
     assert_eq!(
         findings.text(),
-        format!("검증결과 현재 제출본에 지적 사항이 없습니다. 7 / 8")
+        "검증결과 현재 제출본과 최근 반려된 파일에 지적 사항이 없습니다. 7 / 8"
     );
 }
 

@@ -1,4 +1,5 @@
-//! 검증결과: every finding of every current submission.
+//! 검증결과: every finding of every current submission, and of each leaf's latest
+//! file when it was rejected.
 
 use super::*;
 
@@ -23,7 +24,7 @@ pub(super) fn findings_sheet(
     let cols = FINDING_COLS.len() as u16;
     sheet_title(ws, "검증결과", cols, st)?;
     if r.findings.is_empty() {
-        let lead = "현재 제출본에 지적 사항이 없습니다.";
+        let lead = "현재 제출본과 최근 반려된 파일에 지적 사항이 없습니다.";
         ws.merge_range(1, 0, 1, cols - 1, lead, &st.lead)?;
         set_widths(ws, &widths)?;
         ws.set_freeze_panes(2, 0)?;
@@ -36,7 +37,7 @@ pub(super) fn findings_sheet(
         .filter(|f| f.finding.severity() == Severity::Error)
         .count();
     let lead = format!(
-        "현재 제출본의 지적 사항 {}건 (오류 {errors}건, 경고 {}건)",
+        "현재 제출본과 최근 반려된 파일의 지적 사항 {}건 (오류 {errors}건, 경고 {}건)",
         r.findings.len(),
         r.findings.len() - errors
     );

@@ -2,15 +2,16 @@
 
 use super::*;
 
-/// Header and width of each column: file names, leaves and codes wrap.
-const HISTORY_COLS: [(&str, f64); 7] = [
+/// Header and width of each column: file names, leaves, reasons and codes wrap.
+const HISTORY_COLS: [(&str, f64); 8] = [
     ("번호", 6.0),
-    ("받은 시각", 21.0),
-    ("파일명", 26.0),
-    ("해시", 16.0),
-    ("사업", 34.0),
-    ("결과", 12.0),
-    ("코드", 16.0),
+    ("받은 시각", 20.0),
+    ("파일명", 22.0),
+    ("사업", 28.0),
+    ("결과", 10.0),
+    ("사유", 24.0),
+    ("코드", 14.0),
+    ("파일 식별값", 16.0),
 ];
 
 pub(super) fn history_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<Vec<f64>> {
@@ -23,6 +24,15 @@ pub(super) fn history_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
     for (i, (h, _)) in HISTORY_COLS.iter().enumerate() {
         ws.write_string_with_format(2, i as u16, *h, &st.header)?;
     }
+    ws.insert_note(
+        2,
+        cols - 1,
+        &Note::new(
+            "파일 내용에서 계산한 값(SHA-256의 앞 12자리)입니다. 이름이 달라도 이 값이 같으면 \
+             내용이 똑같은 파일입니다.",
+        )
+        .set_author("gongyak"),
+    )?;
     let mut hs = Heights::default();
     for (k, h) in r.history.iter().enumerate() {
         let row = 3 + k as u32;
@@ -30,10 +40,11 @@ pub(super) fn history_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
         let cells = [
             h.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             h.name.clone(),
-            h.hash_prefix.clone(),
             h.leaf.as_ref().map(|l| l.label()).unwrap_or_default(),
             h.outcome.label().to_owned(),
+            h.reason(),
             codes.join(", "),
+            h.hash_prefix.clone(),
         ];
         ws.write_number_with_format(row, 0, h.seq as f64, &st.amount)?;
         for (i, c) in cells.iter().enumerate() {

@@ -13,7 +13,7 @@ use chrono::{DateTime, Local};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartLegendPosition, ChartType, Color, DocProperties, Format, FormatAlign,
-    FormatBorder, Workbook, Worksheet,
+    FormatBorder, Note, Workbook, Worksheet,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -126,8 +126,15 @@ impl Styles {
             amount_bold: amount.clone().set_bold(),
             amount_bad: amount.clone().set_background_color(Color::RGB(BAD_FILL)),
             amount,
-            missing: cell.clone().set_background_color(Color::RGB(BAD_FILL)),
-            warn: cell.clone().set_background_color(Color::RGB(WARN_FILL)),
+            // Wrapped: a 반려 reason or a 미제출 note may be longer than its column.
+            missing: cell
+                .clone()
+                .set_background_color(Color::RGB(BAD_FILL))
+                .set_text_wrap(),
+            warn: cell
+                .clone()
+                .set_background_color(Color::RGB(WARN_FILL))
+                .set_text_wrap(),
             gantt: cell.clone().set_background_color(Color::RGB(GANTT_FILL)),
             plain: base,
         }

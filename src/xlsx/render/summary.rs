@@ -56,7 +56,8 @@ impl LeafCol {
             LeafCol::Submitted => 10.0,
             LeafCol::File => 22.0,
             LeafCol::BaseDate => 11.0,
-            LeafCol::Status => 12.0,
+            // Holds the Korean reason of a 반려 (wrapped).
+            LeafCol::Status => 20.0,
             LeafCol::Warnings => 6.0,
             LeafCol::Total | LeafCol::Declared => 11.0,
             LeafCol::Diff => 10.0,
@@ -77,11 +78,7 @@ enum Value {
 /// The cell of `leaf` in column `col` (사업/세부사업 are written by [`leaf_groups`]).
 fn leaf_cell<'s>(col: LeafCol, leaf: &LeafStatus, st: &'s Styles) -> (Value, &'s Format) {
     let Some(c) = &leaf.current else {
-        return match col {
-            LeafCol::Submitted => (Value::Text("미제출".into()), &st.missing),
-            LeafCol::Declared => (Value::Amount(leaf.declared), &st.amount),
-            _ => (Value::Blank, &st.missing),
-        };
+        return unsubmitted_cell(col, leaf, st);
     };
     let diff = c.total - leaf.declared;
     match col {
@@ -89,13 +86,36 @@ fn leaf_cell<'s>(col: LeafCol, leaf: &LeafStatus, st: &'s Styles) -> (Value, &'s
         LeafCol::Submitted => (Value::Text("제출".into()), &st.text),
         LeafCol::File => (Value::Text(c.file.clone()), &st.wrap),
         LeafCol::BaseDate => (Value::Text(c.base_date.to_string()), &st.text),
-        LeafCol::Status if c.warnings > 0 => (Value::Text("접수(경고 있음)".into()), &st.warn),
-        LeafCol::Status => (Value::Text("접수".into()), &st.text),
+        // A later file of this leaf was rejected: the current one still counts, but its
+        // staff have something to fix.
+        LeafCol::Status => match &leaf.rejected {
+            Some(rj) => (
+                Value::Text(format!("최근 파일 반려: {}", rj.reason())),
+                &st.warn,
+            ),
+            None if c.warnings > 0 => (Value::Text("접수(경고 있음)".into()), &st.warn),
+            None => (Value::Text("접수".into()), &st.text),
+        },
         LeafCol::Warnings => (Value::Amount(Decimal::from(c.warnings)), &st.amount),
         LeafCol::Total => (Value::Amount(c.total), &st.amount),
         LeafCol::Declared => (Value::Amount(leaf.declared), &st.amount),
         LeafCol::Diff if diff.is_zero() => (Value::Amount(diff), &st.amount),
         LeafCol::Diff => (Value::Amount(diff), &st.amount_bad),
+    }
+}
+
+/// A leaf without a current submission: 반려 with the reason when its only or latest
+/// file was rejected, never 미제출; else 미제출.
+fn unsubmitted_cell<'s>(col: LeafCol, leaf: &LeafStatus, st: &'s Styles) -> (Value, &'s Format) {
+    if col == LeafCol::Declared {
+        return (Value::Amount(leaf.declared), &st.amount);
+    }
+    match (&leaf.rejected, col) {
+        (Some(_), LeafCol::Submitted) => (Value::Text("반려".into()), &st.missing),
+        (Some(rj), LeafCol::File) => (Value::Text(rj.file.clone()), &st.missing),
+        (Some(rj), LeafCol::Status) => (Value::Text(format!("반려: {}", rj.reason())), &st.missing),
+        (None, LeafCol::Submitted) => (Value::Text("미제출".into()), &st.missing),
+        _ => (Value::Blank, &st.missing),
     }
 }
 
@@ -167,7 +187,16 @@ fn leaf_table(
     st: &Styles,
 ) -> Result<u32> {
     let submitted = r.leaves.iter().filter(|l| l.current.is_some()).count();
-    let title = format!("제출 현황 ({submitted}/{} 제출)", r.leaves.len());
+    let rejected = r
+        .leaves
+        .iter()
+        .filter(|l| l.current.is_none() && l.rejected.is_some())
+        .count();
+    let mut title = format!("제출 현황 ({submitted}/{} 제출", r.leaves.len());
+    if rejected > 0 {
+        title.push_str(&format!(", {rejected} 반려"));
+    }
+    title.push(')');
     ws.write_string_with_format(row, 0, title, &st.subtitle)?;
     let unit = format!("(단위 : {})", r.pledge.unit);
     let last = LEAF_COLS.len() as u16 - 1;
