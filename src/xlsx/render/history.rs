@@ -5,9 +5,9 @@ use super::*;
 /// Header and width of each column: file names, leaves, reasons and codes wrap.
 const HISTORY_COLS: [(&str, f64); 8] = [
     ("번호", 6.0),
-    ("받은 시각", 20.0),
+    ("받은 시각", 22.0),
     ("파일명", 22.0),
-    ("사업", 28.0),
+    ("사업", 26.0),
     ("결과", 10.0),
     ("사유", 24.0),
     ("코드", 14.0),
