@@ -425,12 +425,12 @@ fn assert_accounted_once(sb: &Sandbox, files: &[(String, Vec<u8>)]) {
             "{name}: other content at {}",
             r.stored_as
         );
-        stored.insert(r.stored_as.clone());
+        stored.insert(r.stored_as.to_string());
     }
     let mut on_disk = BTreeSet::new();
     for dir in ["accepted", "rejected"] {
         for f in sb.files_in(dir) {
-            if !(f.ends_with(".오류.txt") || f.ends_with(".검토.xlsx")) {
+            if !is_note(&f) {
                 on_disk.insert(format!("{dir}/{f}"));
             }
         }

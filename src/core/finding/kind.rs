@@ -14,6 +14,21 @@ pub enum Kind {
         /// The 기준일 of this file and of the submission that stays current.
         base_date: chrono::NaiveDate,
         current: chrono::NaiveDate,
+        /// The file that stays current.
+        current_file: String,
+    },
+    /// An accepted file that replaces the current submission of its leaf.
+    Superseded {
+        /// The file replaced, its 기준일 and arrival number.
+        previous: String,
+        base_date: chrono::NaiveDate,
+        seq: u64,
+    },
+    /// Byte-identical to a file already taken: nothing changes.
+    Duplicate {
+        /// The first file with these bytes and its arrival number.
+        first: String,
+        seq: u64,
     },
 }
 
@@ -21,6 +36,8 @@ impl Kind {
     pub fn code(&self) -> Code {
         match self {
             Kind::Older { .. } => Code::Older,
+            Kind::Superseded { .. } => Code::Superseded,
+            Kind::Duplicate { .. } => Code::Duplicate,
         }
     }
 }
