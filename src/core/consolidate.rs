@@ -33,6 +33,8 @@ pub struct CurrentSubmission {
     pub person: String,
     /// 총계 of the leaf.
     pub total: Decimal,
+    /// Files of this leaf accepted but not used (미반영: an older 기준일).
+    pub not_used: usize,
 }
 
 /// One investment table: the 계 row and one row per source, columns
@@ -288,6 +290,14 @@ where
 {
     let records = || records.iter().map(|r| r.borrow());
     let current = current_by_leaf(pledge, records());
+    let mut not_used: HashMap<&LeafKey, usize> = HashMap::new();
+    for s in records()
+        .filter(|r| r.outcome == Outcome::Older)
+        .filter_map(|r| r.submission.as_ref())
+        .filter(|s| s.pledge_id == pledge.id)
+    {
+        *not_used.entry(&s.leaf).or_default() += 1;
+    }
     let subs_of = |keys: &[LeafKey]| -> Vec<&Submission> {
         keys.iter()
             .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
@@ -316,6 +326,7 @@ where
                     department: s.info.department.clone(),
                     person: s.info.person.clone(),
                     total: s.investment.sum.total,
+                    not_used: not_used.get(&key).copied().unwrap_or(0),
                 })
             });
             LeafStatus {

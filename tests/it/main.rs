@@ -5,6 +5,7 @@ mod common;
 mod faults;
 mod forms;
 mod hostile;
+mod intake;
 mod pipeline;
 mod report;
 mod tolerances;

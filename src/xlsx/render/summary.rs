@@ -90,22 +90,26 @@ pub(super) fn summary_sheet(
                 ws.write_string_with_format(row, 2, "제출", &st.text)?;
                 ws.write_string_with_format(row, 3, &c.file, &st.text)?;
                 ws.write_string_with_format(row, 4, c.base_date.to_string(), &st.text)?;
-                let status = if c.warnings > 0 {
+                let mut status = if c.warnings > 0 {
                     "접수(경고 있음)"
                 } else {
                     "접수"
-                };
+                }
+                .to_owned();
+                if c.not_used > 0 {
+                    status.push_str(&format!(", 미반영 {}건", c.not_used));
+                }
                 ws.write_string_with_format(
                     row,
                     5,
-                    status,
+                    &status,
                     if c.warnings > 0 { &st.warn } else { &st.text },
                 )?;
                 ws.write_number_with_format(row, 6, c.warnings as f64, &st.amount)?;
                 ws.write_with_format(row, 7, c.total, &st.amount)?;
                 w.see(3, &c.file);
                 w.see(4, &c.base_date.to_string());
-                w.see(5, status);
+                w.see(5, &status);
                 let diff = c.total - l.declared;
                 ws.write_with_format(
                     row,
