@@ -162,7 +162,10 @@ fn a_ledger_written_before_versioning_is_read_and_extended() {
     let summary = read_sheet(&sb.report(), "요약");
     assert!(summary.find("innopolis_수정.xlsx").is_some());
 
-    sb.drop_fixture("seed/ivdx_투자계획_제출.xlsx");
+    // Same bytes as seq 2 under another name (the same name would be taken as seq 2's
+    // move never finished, since this sandbox's accepted/ is empty).
+    let ivdx = std::fs::read(fixtures().join("seed/ivdx_투자계획_제출.xlsx")).unwrap();
+    sb.drop_bytes("ivdx_사본.xlsx", &ivdx);
     sb.gongyak_ok(&["run"]);
     let text = std::fs::read_to_string(state.join("ledger.jsonl")).unwrap();
     let old = std::fs::read_to_string(&v0).unwrap();
