@@ -424,12 +424,16 @@ pub fn reports_touched(r: &Received) -> Option<Vec<&str>> {
 }
 
 /// Whether a record's file gets a note beside it, and which: every rejected file
-/// (`.오류.txt`), and every other file with a warning or notice (`.검토결과.txt`), so
-/// the person told to check something is the one who sees it.
+/// (`.오류.txt`), and every other file with a finding that asks its submitter to look
+/// at something — a warning, or W-OLDER (`.검토결과.txt`) — so the person told to
+/// check something is the one who sees it. A notice that only confirms (W-SUPERSEDED:
+/// this file replaced the earlier one; W-DUPLICATE: nothing changed) asks nothing and
+/// writes no note: otherwise every routine resubmission would leave one.
 pub fn note_name(r: &Received, stored_name: &str) -> Option<String> {
+    let asks = |f: &Finding| !matches!(f.code, Code::Superseded | Code::Duplicate);
     match r.outcome {
         Outcome::Rejected => Some(error_note_name(stored_name)),
-        _ if !r.findings.is_empty() => Some(result_note_name(stored_name)),
+        _ if r.findings.iter().any(asks) => Some(result_note_name(stored_name)),
         _ => None,
     }
 }

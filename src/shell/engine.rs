@@ -330,7 +330,7 @@ fn hash_file(path: &Path) -> std::io::Result<(ContentHash, u64)> {
 ///
 /// # Errors
 /// [`AlreadyRunning`] when another process holds a lock; I/O errors otherwise.
-pub fn lock_inbox(cfg: &Config) -> Result<Vec<File>> {
+pub(crate) fn lock_inbox(cfg: &Config) -> Result<Vec<File>> {
     let mut dirs = vec![cfg.inbox.join(inbox::STATE_DIR)];
     let state = cfg.state_dir();
     if !same_dir(&state, &dirs[0]) {
@@ -802,11 +802,11 @@ fn log_outcome(r: &Received) {
 }
 
 /// `<id>_공약추진현황` — the stable report name managers bookmark.
-pub fn report_stem(pledge_id: &str) -> String {
+pub(crate) fn report_stem(pledge_id: &str) -> String {
     format!("{pledge_id}_공약추진현황")
 }
 
-pub fn report_path(outbox: &Path, pledge_id: &str) -> PathBuf {
+pub(crate) fn report_path(outbox: &Path, pledge_id: &str) -> PathBuf {
     outbox.join(format!("{}.xlsx", report_stem(pledge_id)))
 }
 
@@ -821,4 +821,57 @@ fn load_digests(outbox: &Path, catalog: &Catalog) -> HashMap<String, String> {
             Some((p.id.clone(), d.trim().to_owned()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_stops_at_the_file_or_the_byte_limit_and_takes_at_least_one() {
+        let limit = BatchLimit {
+            files: 3,
+            bytes: 100,
+        };
+        assert_eq!(limit.take([10, 10, 10, 10]), 3, "file limit");
+        assert_eq!(limit.take([60, 40, 1]), 2, "exactly at the byte limit");
+        assert_eq!(limit.take([60, 41, 1]), 1, "over it");
+        assert_eq!(limit.take([500, 1]), 1, "a file over the limit goes alone");
+        assert_eq!(limit.take(std::iter::empty()), 0);
+        assert_eq!(BATCH.take(std::iter::repeat_n(0, 5000)), 1000);
+    }
+
+    #[test]
+    fn a_file_result_is_the_record_seen_by_the_command_line() {
+        let r = Received {
+            seq: 3,
+            received_at: Local::now(),
+            name: "a.xlsx".into(),
+            size: 1,
+            hash: ContentHash::from("h"),
+            outcome: Outcome::Older,
+            stored_as: "accepted/a.xlsx".into(),
+            pledge_id: None,
+            findings: vec![crate::core::finding::Finding::new(
+                crate::core::finding::Code::Older,
+                None,
+                "x",
+            )],
+            submission: None,
+        };
+        let f = FileResult::of(&r, false);
+        assert_eq!(
+            (f.outcome, f.codes, f.recovered),
+            (
+                Outcome::Older,
+                vec![crate::core::finding::Code::Older],
+                false
+            )
+        );
+        let s = BatchSummary {
+            files: vec![FileResult::of(&r, true)],
+            ..Default::default()
+        };
+        assert_eq!((s.count(Outcome::Older), s.rejected()), (1, 0));
+    }
 }

@@ -736,6 +736,7 @@ fn byte_identical_files_in_one_batch_are_one_submission_and_a_duplicate() {
         ]
     );
     assert_eq!(records[1].findings[0].code.as_str(), "W-DUPLICATE");
+    // No note: W-DUPLICATE asks nothing of anyone.
     assert_eq!(sb.files_in("accepted"), ["가_원본.xlsx", "나_사본.xlsx"]);
 }
 

@@ -486,13 +486,24 @@ fn notes_go_beside_rejected_files_and_files_with_findings() {
     r.outcome = Outcome::Accepted;
     assert_eq!(note_name(&r, "a.xlsx"), None, "nothing to say");
     r.findings
+        .push(Finding::new(Code::Superseded, None, "대신합니다"));
+    assert_eq!(note_name(&r, "a.xlsx"), None, "a confirmation asks nothing");
+    r.outcome = Outcome::Duplicate;
+    r.findings = vec![Finding::new(Code::Duplicate, None, "같습니다")];
+    assert_eq!(note_name(&r, "a.xlsx"), None);
+    r.outcome = Outcome::Accepted;
+    r.findings
         .push(Finding::new(Code::UnitAssumed, None, "단위"));
     assert_eq!(
         note_name(&r, "a (2).xlsx").as_deref(),
         Some("a (2).검토결과.txt")
     );
     r.outcome = Outcome::Older;
-    assert!(note_name(&r, "a.xlsx").is_some());
+    r.findings = vec![Finding::new(Code::Older, None, "미반영")];
+    assert!(
+        note_name(&r, "a.xlsx").is_some(),
+        "W-OLDER asks for a later 기준일"
+    );
 }
 
 #[test]
