@@ -186,7 +186,7 @@ pub enum Decision {
     Hold,
     /// Append this record, then move the file to its `stored_as`.
     Record {
-        record: Received,
+        record: Box<Received>,
         replaces: Option<Replaced>,
     },
 }
@@ -393,7 +393,7 @@ impl<'a> Batch<'a> {
             });
         }
         Decision::Record {
-            record: Received {
+            record: Box::new(Received {
                 seq,
                 received_at: self.now,
                 name: f.name.clone(),
@@ -404,7 +404,7 @@ impl<'a> Batch<'a> {
                 pledge_id,
                 findings,
                 submission,
-            },
+            }),
             replaces: None,
         }
     }

@@ -396,6 +396,9 @@ pub struct Engine {
 
 /// A file of a batch with the record it settles to (an index into the ledger).
 type Move<'a> = (&'a Incoming, usize);
+/// The moves of a recorded batch, and (earlier file, its seq, the file replacing it)
+/// for each supersession, to log once the moves are done.
+type Recorded<'a> = (Vec<Move<'a>>, Vec<(String, u64, String)>);
 
 impl Engine {
     /// Loads the definitions, takes the lock, replays the ledger.
@@ -557,7 +560,7 @@ impl Engine {
         loaded: &'a [Incoming],
         decisions: Vec<Decision>,
         summary: &mut BatchSummary,
-    ) -> Result<(Vec<Move<'a>>, Vec<(String, u64, String)>)> {
+    ) -> Result<Recorded<'a>> {
         let mut moves = Vec::new();
         let mut replaced = Vec::new();
         for (f, d) in loaded.iter().zip(decisions) {
@@ -584,7 +587,7 @@ impl Engine {
                     }
                     summary.files.push(FileResult::of(&record, false));
                     moves.push((f, self.ledger.records().len()));
-                    self.ledger.append(record)?;
+                    self.ledger.append(*record)?;
                 }
             }
         }

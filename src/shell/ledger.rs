@@ -137,7 +137,11 @@ impl LineIn {
             findings,
             submission,
         };
-        if v == 0 && outcome == Outcome::Accepted && !before.replaces_current(&r) {
+        if v == 0
+            && outcome == Outcome::Accepted
+            && r.submission.is_some()
+            && !before.replaces_current(&r)
+        {
             outcome = Outcome::Older;
         }
         Received { outcome, ..r }

@@ -95,7 +95,7 @@ fn run(
 
 fn record(d: &Decision) -> &Received {
     match d {
-        Decision::Record { record, .. } => record,
+        Decision::Record { record, .. } => record.as_ref(),
         other => panic!("not a record: {other:?}"),
     }
 }
