@@ -188,6 +188,7 @@ fn bench_consolidate(c: &mut Criterion) {
                 stored_as: String::new().into(),
                 pledge_id: checked.pledge_id.clone().map(Into::into),
                 submission: checked.submission.clone(),
+                named: checked.named.clone(),
                 findings: checked.findings,
             }
         })

@@ -177,6 +177,7 @@ fn records(p: &Pledge) -> Vec<Received> {
                         },
                     }],
                 }),
+                named: None,
             }
         })
         .collect()

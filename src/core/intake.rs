@@ -298,7 +298,14 @@ impl<'a> Batch<'a> {
                     },
                     None,
                 );
-                self.record(f, Outcome::Duplicate, e.pledge_id, vec![finding], None)
+                self.record(
+                    f,
+                    Outcome::Duplicate,
+                    e.pledge_id,
+                    vec![finding],
+                    None,
+                    None,
+                )
             }
             (Triage::Check, Some(c)) => self.checked(f, c),
             // `decide` checks every file triaged Check.
@@ -313,16 +320,17 @@ impl<'a> Batch<'a> {
                 return Decision::Hold;
             }
             let pledge = c.pledge_id.map(PledgeId::from);
-            return self.record(f, Outcome::Rejected, pledge, c.findings, None);
+            return self.record(f, Outcome::Rejected, pledge, c.findings, None, c.named);
         }
         let Checked {
             submission,
             mut findings,
             pledge_id,
+            named,
         } = c;
         let pledge = pledge_id.map(PledgeId::from);
         let Some(sub) = submission else {
-            return self.record(f, Outcome::Rejected, pledge, findings, None);
+            return self.record(f, Outcome::Rejected, pledge, findings, None, named);
         };
         let key = (sub.pledge_id.clone(), sub.leaf.clone());
         let mine = Precedence {
@@ -361,7 +369,7 @@ impl<'a> Batch<'a> {
         if outcome == Outcome::Accepted {
             self.current_now.insert(key, (mine, f.name.clone()));
         }
-        match self.record(f, outcome, pledge, findings, Some(sub)) {
+        match self.record(f, outcome, pledge, findings, Some(sub), named) {
             Decision::Record { record, .. } => Decision::Record { record, replaces },
             d => d,
         }
@@ -375,6 +383,7 @@ impl<'a> Batch<'a> {
         pledge_id: Option<PledgeId>,
         findings: Vec<Finding>,
         submission: Option<crate::core::model::Submission>,
+        named: Option<LeafKey>,
     ) -> Decision {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -404,6 +413,7 @@ impl<'a> Batch<'a> {
                 pledge_id,
                 findings,
                 submission,
+                named,
             }),
             replaces: None,
         }

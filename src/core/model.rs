@@ -257,11 +257,19 @@ pub struct Received {
     pub findings: Vec<crate::core::finding::Finding>,
     /// The normalised data, for accepted (and 미반영) files.
     pub submission: Option<Submission>,
+    /// The leaf the file names, also when it was rejected (older ledgers lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub named: Option<LeafKey>,
 }
 
 impl Received {
     pub fn leaf(&self) -> Option<&LeafKey> {
         self.submission.as_ref().map(|s| &s.leaf)
+    }
+
+    /// The leaf of an accepted file, or the one a rejected file names.
+    pub fn leaf_named(&self) -> Option<&LeafKey> {
+        self.leaf().or(self.named.as_ref())
     }
 
     pub fn warnings(&self) -> usize {

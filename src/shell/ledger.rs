@@ -13,6 +13,7 @@
 //! read stops start-up with its file and line number: skipping it would silently
 //! drop an accepted submission from every report.
 
+use crate::core::definition::LeafKey;
 use crate::core::finding::Finding;
 use crate::core::intake::LedgerView;
 use crate::core::model::{ContentHash, Outcome, PledgeId, Received, StoredPath, Submission};
@@ -56,6 +57,8 @@ struct LineOut<'a> {
     pledge_id: &'a Option<PledgeId>,
     findings: &'a [Finding],
     submission: &'a Option<Submission>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    named: &'a Option<LeafKey>,
 }
 
 impl<'a> LineOut<'a> {
@@ -73,6 +76,7 @@ impl<'a> LineOut<'a> {
             pledge_id,
             findings,
             submission,
+            named,
         } = r;
         Self {
             v: LEDGER_VERSION,
@@ -86,6 +90,7 @@ impl<'a> LineOut<'a> {
             pledge_id,
             findings,
             submission,
+            named,
         }
     }
 }
@@ -106,6 +111,9 @@ struct LineIn {
     pledge_id: Option<PledgeId>,
     findings: Vec<Finding>,
     submission: Option<Submission>,
+    /// Since the 반려 rows of the report (an optional field, no new version).
+    #[serde(default)]
+    named: Option<LeafKey>,
 }
 
 impl LineIn {
@@ -124,6 +132,7 @@ impl LineIn {
             pledge_id,
             findings,
             submission,
+            named,
         } = self;
         let r = Received {
             seq,
@@ -136,6 +145,7 @@ impl LineIn {
             pledge_id,
             findings,
             submission,
+            named,
         };
         if v == 0
             && outcome == Outcome::Accepted

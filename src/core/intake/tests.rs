@@ -38,6 +38,7 @@ fn ok(program: &str, base: NaiveDate) -> Checked {
         submission: Some(sub(program, base)),
         findings: Vec::new(),
         pledge_id: Some("p".to_owned()),
+        named: Some(leaf(program)),
     }
 }
 
@@ -46,6 +47,7 @@ fn bad(code: Code) -> Checked {
         submission: None,
         findings: vec![Finding::new(code, None, "틀림")],
         pledge_id: (code != Code::Read).then(|| "p".to_owned()),
+        named: (code != Code::Read).then(|| leaf("사업")),
     }
 }
 
@@ -72,6 +74,7 @@ fn recorded(seq: u64, name: &str, hash: &str, outcome: Outcome, s: Option<Submis
         pledge_id: Some(PledgeId::from("p")),
         findings: Vec::new(),
         submission: s,
+        named: None,
     }
 }
 

@@ -13,6 +13,7 @@ fn record(seq: u64, hash: &str) -> Received {
         pledge_id: None,
         findings: Vec::new(),
         submission: None,
+        named: None,
     }
 }
 
