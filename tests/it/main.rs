@@ -10,3 +10,4 @@ mod pipeline;
 mod report;
 mod tolerances;
 mod watch;
+mod workbooks;

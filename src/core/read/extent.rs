@@ -42,28 +42,18 @@ impl Bounds {
 /// `limits.max_cells` on one sheet. Walks the records the way calamine does: the
 /// globals first, then each sheet from the offset its BOUNDSHEET record gives.
 pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
-    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the damage
+    // The stream calamine reads: its directory lookup (Workbook, else Book) and sector
+    // chains, read as calamine reads them (see `ole`). The stream cannot be larger
+    // than the file, which is within its limit. A stream whose sector chain is broken
+    // is damage: calamine's more lenient reader would go on with whatever it finds (the
+    // fuzzer found such a file asking it for 30 TB).
+    let ole = super::ole::Ole::parse(bytes).map_err(|detail| ReadError::Corrupt { detail })?;
+    let Some(name) = ["Workbook", "Book"].into_iter().find(|n| ole.exists(n)) else {
+        return Ok(()); // calamine reports the missing stream
     };
-    let mut stream = Vec::new();
-    for name in ["/Workbook", "/Book"] {
-        if let Ok(mut s) = cfb.open_stream(name) {
-            // The stream cannot be larger than the file, which is within its limit.
-            // A stream whose sector chain is broken is damage: calamine's more
-            // lenient reader would go on with whatever it finds (the fuzzer found
-            // such a file asking it for 30 TB).
-            if let Err(e) = s
-                .by_ref()
-                .take(limits.max_file_bytes)
-                .read_to_end(&mut stream)
-            {
-                return Err(ReadError::Corrupt {
-                    detail: format!("xls: {e}"),
-                });
-            }
-            break;
-        }
-    }
+    let stream = ole.stream(name).map_err(|e| ReadError::Corrupt {
+        detail: format!("xls: {e}"),
+    })?;
     let mut sheets = Vec::new();
     for (typ, data) in records(&stream) {
         match typ {
@@ -301,4 +291,96 @@ impl OdsSheet {
     fn check(&self, limits: &Limits) -> Result<(), ReadError> {
         self.bounds.check(limits)
     }
+}
+
+/// Refuses an xlsb whose binary parts hold a record declaring far more bytes than what
+/// is left of its part: calamine allocates a record's declared length (up to 256 MB)
+/// before reading it. A small overrun costs nothing and is left to calamine. Walks the parts calamine reads: the workbook, styles, shared strings and the
+/// worksheets.
+pub(super) fn check_xlsb(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the damage
+    };
+    let parts: Vec<String> = zip
+        .file_names()
+        .flatten()
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            matches!(
+                n.as_str(),
+                "xl/workbook.bin" | "xl/styles.bin" | "xl/sharedstrings.bin"
+            ) || (n.starts_with("xl/worksheets/")
+                && n.ends_with(".bin")
+                && !n["xl/worksheets/".len()..].contains('/'))
+        })
+        .map(|n| n.into_owned())
+        .collect();
+    let mut budget = limits.max_unzipped_bytes;
+    let mut data = Vec::new();
+    for name in parts {
+        let Ok(part) = zip.by_name(&name) else {
+            continue;
+        };
+        data.clear();
+        // Sizes were checked against the declared ones; a member that inflates beyond
+        // them is held to the same total.
+        if part
+            .take(budget.saturating_add(1))
+            .read_to_end(&mut data)
+            .is_err()
+        {
+            return Err(ReadError::Corrupt {
+                detail: format!("xlsb: {name} cannot be unpacked"),
+            });
+        }
+        if data.len() as u64 > budget {
+            return Err(ReadError::TooLargeUnpacked {
+                limit: limits.max_unzipped_bytes,
+            });
+        }
+        budget -= data.len() as u64;
+        check_xlsb_records(&data).map_err(|at| ReadError::Corrupt {
+            detail: format!("xlsb: {name}: record at byte {at} runs past the end"),
+        })?;
+    }
+    Ok(())
+}
+
+/// A record may declare this much more than its part holds: calamine's allocation for
+/// it stays small, and its read error is calamine's to report.
+const XLSB_OVERRUN: usize = 1 << 20;
+
+/// Walks MS-XLSB records (a 1–2 byte type, a 1–4 byte length, the body) as calamine
+/// reads them; the offset of the first record that declares more than
+/// [`XLSB_OVERRUN`] bytes beyond the data.
+fn check_xlsb_records(data: &[u8]) -> Result<(), usize> {
+    let mut i = 0usize;
+    while i < data.len() {
+        let start = i;
+        let Some(&b) = data.get(i) else { break };
+        i += if b & 0x80 != 0 { 2 } else { 1 };
+        let mut len = 0usize;
+        for k in 0..4 {
+            let Some(&b) = data.get(i) else {
+                // A header cut short: calamine stops with an I/O error, allocating
+                // nothing.
+                return Ok(());
+            };
+            i += 1;
+            len |= usize::from(b & 0x7F) << (7 * k);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let left = data.len().saturating_sub(i);
+        if len > left {
+            return if len - left > XLSB_OVERRUN {
+                Err(start)
+            } else {
+                Ok(())
+            };
+        }
+        i += len;
+    }
+    Ok(())
 }

@@ -4,10 +4,14 @@
 //! content under `.xlsx`), so an encrypted, truncated or foreign file gets a precise
 //! finding. xlsx sheets are streamed cell by cell: a hostile `<dimension>` or a cell at
 //! XFD1048576 never makes us allocate a dense rectangle.
+//!
+//! Only worksheets are read: a chart, dialog or macro sheet has no cells, and calamine
+//! refuses to read one as a worksheet. Intake reads only the sheets it needs.
 
 mod extent;
+mod ole;
 
-use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 use chrono::NaiveDateTime;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read as _};
@@ -92,6 +96,8 @@ impl Sheet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Xlsx,
+    /// Excel Binary Workbook: a zip like xlsx holding binary records (`xl/workbook.bin`).
+    Xlsb,
     Xls,
     Ods,
 }
@@ -100,7 +106,12 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub format: Format,
+    /// The worksheets read, in workbook order.
     pub sheets: Vec<Sheet>,
+    /// The workbook counts dates from 1904 (a Mac setting): an Excel serial number in
+    /// a cell means a date 1,462 days later than in the 1900 system. Date cells are
+    /// converted already; this is for serials typed into number cells.
+    pub date_1904: bool,
 }
 
 /// Bounds on what one file may cost us (SPEC §6, issue: hostile input).
@@ -253,6 +264,14 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
             limit: limits.max_unzipped_bytes,
         });
     }
+    // calamine finds package parts ignoring case; so does this.
+    if zip
+        .file_names()
+        .flatten()
+        .any(|n| n.eq_ignore_ascii_case("xl/workbook.bin"))
+    {
+        return Ok(Format::Xlsb);
+    }
     if let Ok(mut f) = zip.by_name("mimetype") {
         let mut m = String::new();
         let _ = f.by_ref().take(200).read_to_string(&mut m);
@@ -293,23 +312,23 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     }
 }
 
+/// Looks at the directory of a compound file the way calamine does (entries by name,
+/// no validation of the directory tree), so a file calamine reads is not refused here.
 fn sniff_ole(bytes: &[u8]) -> Result<Format, ReadError> {
-    let cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt {
-        detail: format!("OLE: {e}"),
-    })?;
-    let has = |name: &str| cfb.exists(name);
-    if has("/EncryptedPackage") || has("/EncryptionInfo") {
+    let ole = ole::Ole::parse(bytes).map_err(|detail| ReadError::Corrupt { detail })?;
+    let has = |name: &str| ole.exists(name);
+    if has("EncryptedPackage") || has("EncryptionInfo") {
         return Err(ReadError::Encrypted);
     }
-    if has("/Workbook") || has("/Book") {
+    if has("Workbook") || has("Book") {
         return Ok(Format::Xls);
     }
-    if has("/FileHeader") || has("/HwpSummaryInformation") {
+    if has("FileHeader") || has("HwpSummaryInformation") {
         return Err(ReadError::NotSpreadsheet {
             kind: "한글(HWP) 문서",
         });
     }
-    if has("/WordDocument") {
+    if has("WordDocument") {
         return Err(ReadError::NotSpreadsheet {
             kind: "Word 문서"
         });
@@ -354,32 +373,34 @@ fn foreign_kind(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Reads every sheet of a workbook.
+/// Reads every worksheet of a workbook (chart, dialog and macro sheets have no cells).
 ///
 /// # Errors
 /// [`ReadError`] for anything that is not a readable, unencrypted workbook within
 /// `limits`.
 pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
-    read_workbook_merging(bytes, limits, &|_| true)
+    read_workbook_with(bytes, limits, &|_| true, &|_| true)
 }
 
-/// [`read_workbook`], with the merged ranges of xlsx sheets read only for the sheets
-/// `merges_for` names. calamine reads an xlsx sheet's merges by parsing the whole
-/// sheet a second time, a third of the cost of reading it; intake needs them on one
-/// sheet only.
+/// [`read_workbook`], reading only the worksheets `wanted` names, and the merged ranges
+/// only of those `merges_for` names. A sheet intake does not need is never parsed, so
+/// nothing in it can make the file unreadable. calamine reads an xlsx sheet's merges by
+/// parsing the whole sheet a second time, a third of the cost of reading it; intake
+/// needs them on one sheet only.
 ///
 /// # Errors
 /// As [`read_workbook`].
-pub fn read_workbook_merging(
+pub fn read_workbook_with(
     bytes: &[u8],
     limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
     merges_for: &dyn Fn(&str) -> bool,
 ) -> Result<Workbook, ReadError> {
     // The readers are third-party parsers of hostile bytes; a panic in one of them
     // (the fuzzer found integer overflows in calamine's xls reader) is a damaged file,
     // not the end of the daemon. Release builds keep overflow checks on for this.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_unguarded(bytes, limits, merges_for)
+        read_unguarded(bytes, limits, wanted, merges_for)
     }))
     .unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
@@ -388,23 +409,36 @@ pub fn read_workbook_merging(
     })
 }
 
+/// The worksheets of a workbook that `wanted` names, in workbook order.
+fn worksheet_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
+    wb: &R,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    wb.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet && wanted(&s.name))
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 fn read_unguarded(
     bytes: &[u8],
     limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
     merges_for: &dyn Fn(&str) -> bool,
 ) -> Result<Workbook, ReadError> {
     let format = sniff(bytes, limits)?;
-    let sheets = match format {
-        Format::Xlsx => read_xlsx(bytes, limits, merges_for)?,
+    let (sheets, date_1904) = match format {
+        Format::Xlsx => read_xlsx(bytes, limits, wanted, merges_for)?,
+        Format::Xlsb => read_xlsb(bytes, limits, wanted)?,
         Format::Xls => {
             extent::check_xls(bytes, limits)?;
             let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => ReadError::Encrypted,
                 e => corrupt(e),
             })?;
-            let names = wb.sheet_names();
             let mut sheets = Vec::new();
-            for name in names {
+            for name in worksheet_names(&wb, wanted) {
                 let merges = wb
                     .merge_cells_by_sheet_name(&name)
                     .unwrap_or_default()
@@ -421,7 +455,7 @@ fn read_unguarded(
                     limits,
                 )?);
             }
-            sheets
+            (sheets, wb.has_1904_epoch())
         }
         Format::Ods => {
             extent::check_ods(bytes, limits)?;
@@ -429,9 +463,8 @@ fn read_unguarded(
                 calamine::OdsError::Password => ReadError::Encrypted,
                 e => corrupt(e),
             })?;
-            let names = wb.sheet_names();
             let mut sheets = Vec::new();
-            for name in names {
+            for name in worksheet_names(&wb, wanted) {
                 let values = wb.worksheet_range(&name).map_err(corrupt)?;
                 let formulas = wb.worksheet_formula(&name).ok();
                 sheets.push(dense_sheet(
@@ -442,10 +475,15 @@ fn read_unguarded(
                     limits,
                 )?);
             }
-            sheets
+            // ods stores dates as ISO text, never as serials of an epoch.
+            (sheets, false)
         }
     };
-    Ok(Workbook { format, sheets })
+    Ok(Workbook {
+        format,
+        sheets,
+        date_1904,
+    })
 }
 
 fn corrupt(e: impl std::fmt::Display) -> ReadError {
@@ -468,13 +506,26 @@ fn merge_from_dims(d: calamine::Dimensions) -> Merge {
 fn read_xlsx(
     bytes: &[u8],
     limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
     merges_for: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Sheet>, ReadError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+) -> Result<(Vec<Sheet>, bool), ReadError> {
+    let xlsx_error = |e: calamine::XlsxError| match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
         e => corrupt(e),
-    })?;
-    let names = wb.sheet_names();
+    };
+    let mut wb = match Xlsx::new(Cursor::new(std::borrow::Cow::Borrowed(bytes))) {
+        // calamine 0.38 refuses a workbook holding an Excel 4.0 macro sheet (XLM, still
+        // in Excel's Insert menu) outright; read it with those sheets marked as dialog
+        // sheets, which are skipped like every sheet that is not a worksheet.
+        Err(calamine::XlsxError::Unrecognized {
+            typ: "sheet:type", ..
+        }) => {
+            let patched = macro_sheets_as_dialog_sheets(bytes, limits)?;
+            Xlsx::new(Cursor::new(std::borrow::Cow::Owned(patched))).map_err(xlsx_error)?
+        }
+        other => other.map_err(xlsx_error)?,
+    };
+    let names = worksheet_names(&wb, wanted);
     let mut sheets = Vec::with_capacity(names.len());
     let mut total_cells = 0usize;
     for name in names {
@@ -517,7 +568,92 @@ fn read_xlsx(
             formulas,
         });
     }
-    Ok(sheets)
+    Ok((sheets, wb.has_1904_epoch()))
+}
+
+fn read_xlsb(
+    bytes: &[u8],
+    limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<(Vec<Sheet>, bool), ReadError> {
+    extent::check_xlsb(bytes, limits)?;
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsbError::Password => ReadError::Encrypted,
+        e => corrupt(e),
+    })?;
+    let date_1904 = wb.has_1904_epoch();
+    let mut sheets = Vec::new();
+    let mut total_cells = 0usize;
+    for name in worksheet_names(&wb, wanted) {
+        let mut cells = BTreeMap::new();
+        {
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
+            while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+                let Some(value) = from_data_ref(cell.get_value().clone()) else {
+                    continue;
+                };
+                total_cells += 1;
+                if total_cells > limits.max_cells {
+                    return Err(ReadError::TooManyCells {
+                        limit: limits.max_cells,
+                    });
+                }
+                cells.insert(cell.get_position(), value);
+            }
+        }
+        // calamine's cell reader skips a formula whose result is an error
+        // (BrtFmlaError); the formula pass finds such cells, so they are not read as
+        // empty. A formula this pass cannot parse does not make the values unreadable.
+        if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
+            while let Ok(Some(f)) = reader.next_formula() {
+                if !f.get_value().trim().is_empty() {
+                    cells
+                        .entry(f.get_position())
+                        .or_insert_with(|| CellValue::FormulaWithoutValue(f.get_value().clone()));
+                }
+            }
+        }
+        sheets.push(Sheet {
+            name,
+            cells,
+            merges: Vec::new(),
+        });
+    }
+    Ok((sheets, date_1904))
+}
+
+/// The package with the relationships of Excel 4.0 macro sheets retyped as dialog
+/// sheets; every other member copied as it is, compressed bytes and all.
+fn macro_sheets_as_dialog_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let damaged = |e: zip::result::ZipError| corrupt(format!("zip: {e}"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let name = zip
+            .by_index_raw(i)
+            .map_err(damaged)?
+            .name()
+            .map_err(damaged)?
+            .into_owned();
+        if name.to_ascii_lowercase().ends_with("workbook.xml.rels") {
+            let mut rels = String::new();
+            zip.by_index(i)
+                .map_err(damaged)?
+                .take(limits.max_unzipped_bytes)
+                .read_to_string(&mut rels)
+                .map_err(corrupt)?;
+            let rels = rels
+                .replace("/xlMacrosheet\"", "/dialogsheet\"")
+                .replace("/xlIntlMacrosheet\"", "/dialogsheet\"");
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .map_err(damaged)?;
+            std::io::Write::write_all(&mut out, rels.as_bytes()).map_err(corrupt)?;
+        } else {
+            out.raw_copy_file(zip.by_index_raw(i).map_err(damaged)?)
+                .map_err(damaged)?;
+        }
+    }
+    Ok(out.finish().map_err(damaged)?.into_inner())
 }
 
 fn from_data_ref(v: DataRef<'_>) -> Option<CellValue> {
