@@ -748,6 +748,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn damage_is_said_in_korean_with_the_readers_words_last() {
+        let msg = ReadError::Corrupt {
+            detail: "Xml error: unexpected end".to_owned(),
+        }
+        .message_ko();
+        let (korean, technical) = msg.split_once(" (기술 정보: ").expect("technical detail");
+        assert_eq!(technical, "Xml error: unexpected end)");
+        // No English in the sentence but the program's name.
+        let rest = korean.replace("Excel", "");
+        assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{korean}");
+        assert!(korean.ends_with("주십시오."), "{korean}");
+    }
+
+    #[test]
+    fn xlsb_packages_are_told_from_xlsx() {
+        let zip = |names: &[&str]| {
+            let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            for n in names {
+                w.start_file(*n, zip::write::SimpleFileOptions::default())
+                    .expect("zip");
+                std::io::Write::write_all(&mut w, b"<x/>").expect("zip");
+            }
+            w.finish().expect("zip").into_inner()
+        };
+        let l = Limits::default();
+        let ct = "[Content_Types].xml";
+        assert_eq!(sniff(&zip(&[ct, "xl/workbook.bin"]), &l), Ok(Format::Xlsb));
+        assert_eq!(sniff(&zip(&[ct, "XL/Workbook.bin"]), &l), Ok(Format::Xlsb));
+    }
+
+    #[test]
     fn zero_bytes_is_empty() {
         assert_eq!(sniff(b"", &Limits::default()), Err(ReadError::Empty));
     }
