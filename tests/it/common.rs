@@ -283,6 +283,8 @@ pub struct Book {
     /// Chart sheets (Excel's F11) as (position among the sheets, name): each holds a
     /// column chart of the first sheet's A1:A3.
     pub chartsheets: Vec<(usize, String)>,
+    /// Worksheets hidden in the workbook (Format → Hide).
+    pub hidden_sheets: Vec<String>,
 }
 
 impl Book {
@@ -357,10 +359,19 @@ impl Book {
                 cs.insert_chart(0, 0, &chart).unwrap();
             }
         };
+        let first_visible = self
+            .sheets
+            .iter()
+            .position(|(n, _)| !self.hidden_sheets.contains(n));
         for (i, (name, cells)) in self.sheets.iter().enumerate() {
             add_charts(&mut wb, &|p| p == i);
             let ws = wb.add_worksheet();
             ws.set_name(name).unwrap();
+            if self.hidden_sheets.contains(name) {
+                ws.set_hidden(true);
+            } else if Some(i) == first_visible && i > 0 {
+                ws.set_active(true);
+            }
             let mut merged_first = std::collections::HashSet::new();
             for (s, first, last) in &self.merges {
                 if s == name {

@@ -82,6 +82,29 @@ fn a_sheet_intake_does_not_need_cannot_make_the_file_unreadable() {
     assert!(c.accepted(), "{:#?}", c.findings);
 }
 
+#[test]
+fn a_hidden_old_copy_of_a_form_sheet_is_not_taken_for_it() {
+    // Staff copied 투자계획 before changing it, hid the copy, and the real sheet is
+    // named '1.투자계획': the copy, first in the workbook, matches the name as well.
+    let plain = {
+        let mut b = innopolis();
+        b.rename_sheet("투자계획", "1.투자계획");
+        b
+    };
+    let mut b = plain.clone();
+    let mut old = innopolis();
+    old.set("투자계획", "D6", Cell::Num(999.0));
+    let (_, cells) = old.sheets.remove(1);
+    b.sheets.insert(0, ("투자계획(작년)".to_owned(), cells));
+    b.hidden_sheets.push("투자계획(작년)".to_owned());
+    let bytes = b.to_bytes();
+    let wb = read_workbook(&bytes, &Limits::default()).unwrap();
+    assert!(wb.sheets[0].hidden && wb.sheets[0].name == "투자계획(작년)");
+    let c = check_bytes_in_process(&bytes);
+    assert!(c.accepted(), "{:#?}", c.findings);
+    assert_eq!(c.submission, check_book(&plain).submission);
+}
+
 /// The peers' workbooks with chart sheets (and calamine's with hidden and very hidden
 /// sheets and a chart sheet in every format): their worksheets read, no E-READ.
 #[test]

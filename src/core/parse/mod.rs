@@ -134,13 +134,25 @@ pub fn is_read_sheet(name: &str) -> bool {
 }
 
 /// Finds a sheet by its normalised name, or one whose name contains it
-/// (`1.투자계획`, `연차별 투자계획(양식)`).
+/// (`1.투자계획`, `연차별 투자계획(양식)`). Visible sheets come first: a hidden sheet
+/// (an old copy put away, `투자계획 (2)`) is taken only when no visible one matches.
 pub fn find_sheet<'a>(wb: &'a Workbook, wanted: &str) -> Option<&'a Sheet> {
     let key = compact(wanted);
-    wb.sheets
-        .iter()
-        .find(|s| compact(&s.name) == key)
-        .or_else(|| wb.sheets.iter().find(|s| compact(&s.name).contains(&key)))
+    let find = |hidden: bool, exact: bool| {
+        wb.sheets.iter().find(|s| {
+            let name = compact(&s.name);
+            s.hidden == hidden
+                && if exact {
+                    name == key
+                } else {
+                    name.contains(&key)
+                }
+        })
+    };
+    find(false, true)
+        .or_else(|| find(false, false))
+        .or_else(|| find(true, true))
+        .or_else(|| find(true, false))
 }
 
 fn text_of(v: &CellValue) -> String {

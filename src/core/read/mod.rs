@@ -57,6 +57,8 @@ pub struct Merge {
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: String,
+    /// Hidden or very hidden in the workbook (an old copy staff put away).
+    pub hidden: bool,
     pub cells: BTreeMap<(u32, u32), CellValue>,
     pub merges: Vec<Merge>,
     /// Cells that hold a formula (with or without a stored result): a 계/총계 whose
@@ -409,15 +411,16 @@ pub fn read_workbook_with(
     })
 }
 
-/// The worksheets of a workbook that `wanted` names, in workbook order.
+/// The worksheets of a workbook that `wanted` names, in workbook order, each with
+/// whether it is hidden.
 fn worksheet_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
     wb: &R,
     wanted: &dyn Fn(&str) -> bool,
-) -> Vec<String> {
+) -> Vec<(String, bool)> {
     wb.sheets_metadata()
         .iter()
         .filter(|s| s.typ == SheetType::WorkSheet && wanted(&s.name))
-        .map(|s| s.name.clone())
+        .map(|s| (s.name.clone(), s.visible != calamine::SheetVisible::Visible))
         .collect()
 }
 
@@ -438,7 +441,7 @@ fn read_unguarded(
                 e => corrupt(e),
             })?;
             let mut sheets = Vec::new();
-            for name in worksheet_names(&wb, wanted) {
+            for (name, hidden) in worksheet_names(&wb, wanted) {
                 let merges = wb
                     .merge_cells_by_sheet_name(&name)
                     .unwrap_or_default()
@@ -449,6 +452,7 @@ fn read_unguarded(
                 let formulas = wb.worksheet_formula(&name).ok();
                 sheets.push(dense_sheet(
                     name,
+                    hidden,
                     &values,
                     formulas.as_ref(),
                     merges,
@@ -464,11 +468,12 @@ fn read_unguarded(
                 e => corrupt(e),
             })?;
             let mut sheets = Vec::new();
-            for name in worksheet_names(&wb, wanted) {
+            for (name, hidden) in worksheet_names(&wb, wanted) {
                 let values = wb.worksheet_range(&name).map_err(corrupt)?;
                 let formulas = wb.worksheet_formula(&name).ok();
                 sheets.push(dense_sheet(
                     name,
+                    hidden,
                     &values,
                     formulas.as_ref(),
                     Vec::new(),
@@ -528,7 +533,7 @@ fn read_xlsx(
     let names = worksheet_names(&wb, wanted);
     let mut sheets = Vec::with_capacity(names.len());
     let mut total_cells = 0usize;
-    for name in names {
+    for (name, hidden) in names {
         let merges = if merges_for(&name) {
             wb.merge_cells_by_sheet_name(&name)
                 .unwrap_or_default()
@@ -563,6 +568,7 @@ fn read_xlsx(
         }
         sheets.push(Sheet {
             name,
+            hidden,
             cells,
             merges,
             formulas,
@@ -584,7 +590,7 @@ fn read_xlsb(
     let date_1904 = wb.has_1904_epoch();
     let mut sheets = Vec::new();
     let mut total_cells = 0usize;
-    for name in worksheet_names(&wb, wanted) {
+    for (name, hidden) in worksheet_names(&wb, wanted) {
         let mut cells = BTreeMap::new();
         {
             let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
@@ -615,6 +621,7 @@ fn read_xlsb(
         }
         sheets.push(Sheet {
             name,
+            hidden,
             cells,
             merges: Vec::new(),
         });
@@ -704,6 +711,7 @@ fn from_data(v: &Data) -> Option<CellValue> {
 
 fn dense_sheet(
     name: String,
+    hidden: bool,
     values: &calamine::Range<Data>,
     formulas: Option<&calamine::Range<String>>,
     merges: Vec<Merge>,
@@ -737,6 +745,7 @@ fn dense_sheet(
     }
     Ok(Sheet {
         name,
+        hidden,
         cells,
         merges,
         formulas: formula_cells,
