@@ -249,6 +249,79 @@ fn xlsb_is_held_to_the_same_limits() {
     }
 }
 
+/// Rewrites the first BrtFmlaNum record (a formula with a number result) of an xlsb
+/// worksheet part into a BrtFmlaError (the same formula, result `#DIV/0!`).
+fn formula_result_to_error(part: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut done = false;
+    while i < part.len() {
+        let start = i;
+        let mut typ = usize::from(part[i] & 0x7F);
+        i += 1;
+        if part[start] & 0x80 != 0 {
+            typ |= usize::from(part[i] & 0x7F) << 7;
+            i += 1;
+        }
+        let mut len = 0usize;
+        for k in 0..4 {
+            let b = part[i];
+            i += 1;
+            len |= usize::from(b & 0x7F) << (7 * k);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let body = &part[i..i + len];
+        i += len;
+        if typ == 0x09 && !done {
+            // cell (8 bytes), then fErr instead of the 8-byte number, then the flags
+            // and the formula as they were.
+            let mut new = body[..8].to_vec();
+            new.push(0x07);
+            new.extend_from_slice(&body[16..]);
+            assert!(new.len() < 0x80);
+            out.extend_from_slice(&[0x0B, new.len() as u8]);
+            out.extend_from_slice(&new);
+            done = true;
+        } else {
+            out.extend_from_slice(&part[start..i]);
+        }
+    }
+    assert!(done, "no formula with a number result");
+    out
+}
+
+#[test]
+fn an_xlsb_formula_whose_result_is_an_error_is_not_read_as_empty() {
+    let original = peer("calamine/issues.xlsb");
+    let mut entries = zip_entries(&original);
+    let part = entries
+        .iter_mut()
+        .find(|(n, _)| n == "xl/worksheets/sheet3.bin")
+        .expect("sheet3.bin");
+    part.1 = formula_result_to_error(&part.1);
+    let patched = zip_of(&entries);
+    let cells = |bytes: &[u8]| {
+        let wb = read_workbook(bytes, &Limits::default()).unwrap();
+        let all: Vec<CellValue> = wb
+            .sheets
+            .iter()
+            .flat_map(|s| s.cells.values().cloned())
+            .collect();
+        let formulas = all
+            .iter()
+            .filter(|v| matches!(v, CellValue::FormulaWithoutValue(_)))
+            .count();
+        (all.len(), formulas)
+    };
+    let (before, none) = cells(&original);
+    assert_eq!(none, 0);
+    // calamine's cell reader skips the error result; the cell is still there, as a
+    // formula without a usable value (E-FORMULA where an amount is read).
+    assert_eq!(cells(&patched), (before, 1));
+}
+
 /// An OLE directory whose sibling entries are out of name order: the `cfb` crate
 /// refuses it, Excel and calamine read it (POI's ConditionalFormattingSamples.xls).
 #[test]

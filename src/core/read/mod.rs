@@ -609,15 +609,25 @@ fn read_xlsb(
         }
         // calamine's cell reader skips a formula whose result is an error
         // (BrtFmlaError); the formula pass finds such cells, so they are not read as
-        // empty. A formula this pass cannot parse does not make the values unreadable.
-        if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
-            while let Ok(Some(f)) = reader.next_formula() {
-                if !f.get_value().trim().is_empty() {
-                    cells
-                        .entry(f.get_position())
-                        .or_insert_with(|| CellValue::FormulaWithoutValue(f.get_value().clone()));
+        // empty. A formula this pass cannot parse (an error, or a panic in calamine's
+        // formula decoder) does not make the values unreadable: calamine's own
+        // worksheet reading never looks at formulas.
+        let formulas = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut found = Vec::new();
+            if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
+                while let Ok(Some(f)) = reader.next_formula() {
+                    if !f.get_value().trim().is_empty() {
+                        found.push((f.get_position(), f.get_value().clone()));
+                    }
                 }
             }
+            found
+        }))
+        .unwrap_or_default();
+        for (pos, f) in formulas {
+            cells
+                .entry(pos)
+                .or_insert(CellValue::FormulaWithoutValue(f));
         }
         sheets.push(Sheet {
             name,
