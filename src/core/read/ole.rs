@@ -4,9 +4,12 @@
 //! and refuses files that Excel and calamine open: Apache POI's
 //! `ConditionalFormattingSamples.xls` has directory siblings out of order. calamine
 //! never walks that tree: it scans the directory entries in order and follows sector
-//! chains. So does this reader, refusing only what would hurt: a chain that loops or
-//! leaves the file (calamine would keep reading or index past its tables), not what
-//! calamine tolerates (a stream declaring more bytes than its chain holds).
+//! chains. So does this reader, refusing only what would hurt: a chain followed for
+//! more sectors than the file has (a loop calamine would follow up to the stream's
+//! declared length, terabytes for a hostile entry) or pointing outside the file or its
+//! allocation table (calamine would fail or index past its tables). What calamine
+//! tolerates is read as calamine reads it: a stream declaring more bytes than its chain
+//! holds, a short loop within the declared length.
 
 /// Sector numbers at and above this are markers, not sectors.
 const MAX_REG_SECT: u32 = 0xFFFF_FFFA;
@@ -225,4 +228,78 @@ fn u16_at(b: &[u8], i: usize) -> u16 {
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
     u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Read};
+
+    fn fixture(rel: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rel);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Every stream reads as the `cfb` crate reads it, from the mini stream (short
+    /// streams) and from regular sectors alike.
+    #[test]
+    fn streams_read_as_the_cfb_crate_reads_them() {
+        for rel in [
+            "formats/innopolis.xls",
+            "formats/encrypted.xls",
+            "peers/calamine/date_1904.xls",
+            "peers/calamine/any_sheets.xls",
+        ] {
+            let bytes = fixture(rel);
+            let ole = Ole::parse(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            let mut strict = cfb::CompoundFile::open(Cursor::new(&bytes)).expect(rel);
+            let streams: Vec<_> = strict
+                .walk()
+                .filter(|e| e.is_stream())
+                .map(|e| (e.name().to_owned(), e.path().to_path_buf(), e.len()))
+                .collect();
+            assert!(
+                streams.iter().any(|(_, _, len)| *len < MINI_CUTOFF),
+                "{rel}"
+            );
+            for (name, path, _) in streams {
+                let mut want = Vec::new();
+                strict
+                    .open_stream(&path)
+                    .and_then(|mut s| s.read_to_end(&mut want))
+                    .expect(rel);
+                assert_eq!(ole.stream(&name).ok(), Some(want), "{rel}: {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_sector_chain_that_loops_is_damage() {
+        let mut bytes = fixture("formats/innopolis.xls");
+        let ole = Ole::parse(&bytes).expect("parses");
+        let entry = ole.find("Workbook").expect("Workbook").clone();
+        assert!(entry.len >= MINI_CUTOFF);
+        // Point the Workbook stream's first sector back at itself in the FAT.
+        let first_fat_sector = u32_at(&bytes, 76) as usize;
+        let at = (first_fat_sector + 1) * ole.sector + 4 * entry.start as usize;
+        bytes[at..at + 4].copy_from_slice(&entry.start.to_le_bytes());
+        // A loop within the declared length reads as calamine reads it (the same
+        // sector again); one that would run past the whole file is refused.
+        let ole = Ole::parse(&bytes).expect("the directory is intact");
+        assert!(ole.stream("Workbook").is_ok());
+        let name: Vec<u8> = "Workbook"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let dir = bytes
+            .windows(name.len())
+            .position(|w| w == name)
+            .expect("directory entry");
+        bytes[dir + 120..dir + 124].copy_from_slice(&u32::MAX.to_le_bytes());
+        let ole = Ole::parse(&bytes).expect("the directory is intact");
+        let err = ole.stream("Workbook").expect_err("a loop");
+        assert!(err.contains("loops"), "{err}");
+    }
 }
