@@ -318,7 +318,14 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
 /// no validation of the directory tree), so a file calamine reads is not refused here.
 fn sniff_ole(bytes: &[u8]) -> Result<Format, ReadError> {
     let ole = ole::Ole::parse(bytes).map_err(|detail| ReadError::Corrupt { detail })?;
-    let has = |name: &str| ole.exists(name);
+    // What the document itself is shows in its own streams, under the root: a Word file
+    // may embed a workbook, a workbook a Word object. calamine finds a stream at any
+    // depth, so a broken tree falls back to that.
+    let root = ole.root_names();
+    let has = |name: &str| match &root {
+        Some(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        None => ole.exists(name),
+    };
     if has("EncryptedPackage") || has("EncryptionInfo") {
         return Err(ReadError::Encrypted);
     }
@@ -800,6 +807,28 @@ mod tests {
     #[test]
     fn zero_bytes_is_empty() {
         assert_eq!(sniff(b"", &Limits::default()), Err(ReadError::Empty));
+    }
+
+    #[test]
+    fn a_word_file_embedding_a_workbook_is_a_word_file() {
+        let mut doc = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create");
+        std::io::Write::write_all(
+            &mut doc.create_stream("/WordDocument").expect("stream"),
+            &[0u8; 5000],
+        )
+        .expect("write");
+        doc.create_storage("/ObjectPool").expect("storage");
+        doc.create_storage("/ObjectPool/_1").expect("storage");
+        doc.create_stream("/ObjectPool/_1/Workbook")
+            .expect("stream");
+        doc.flush().expect("flush");
+        let bytes = doc.into_inner().into_inner();
+        assert_eq!(
+            sniff(&bytes, &Limits::default()),
+            Err(ReadError::NotSpreadsheet {
+                kind: "Word 문서"
+            })
+        );
     }
 
     #[test]

@@ -26,6 +26,10 @@ struct Entry {
     name: String,
     start: u32,
     len: u64,
+    /// Directory tree links (entry indices, `u32::MAX` for none).
+    left: u32,
+    right: u32,
+    child: u32,
 }
 
 /// The directory and allocation tables of a compound file, borrowing its bytes.
@@ -114,6 +118,9 @@ impl<'a> Ole<'a> {
                     name: String::from_utf16_lossy(&units),
                     start: u32_at(e, 116),
                     len,
+                    left: u32_at(e, 68),
+                    right: u32_at(e, 72),
+                    child: u32_at(e, 76),
                 }
             })
             .collect();
@@ -199,6 +206,29 @@ impl<'a> Ole<'a> {
         self.find(name).is_some()
     }
 
+    /// The names of the entries directly under the root (the document's own streams,
+    /// not those of an embedded object), following the tree's links in any order; `None`
+    /// when the links are broken.
+    pub(crate) fn root_names(&self) -> Option<Vec<&str>> {
+        let mut names = Vec::new();
+        let mut seen = vec![false; self.entries.len()];
+        let mut stack = vec![self.entries.first()?.child];
+        while let Some(id) = stack.pop() {
+            if id == u32::MAX {
+                continue;
+            }
+            let i = usize::try_from(id).ok()?;
+            if std::mem::replace(seen.get_mut(i)?, true) {
+                return None; // a loop
+            }
+            let e = self.entries.get(i)?;
+            names.push(e.name.as_str());
+            stack.push(e.left);
+            stack.push(e.right);
+        }
+        Some(names)
+    }
+
     fn find(&self, name: &str) -> Option<&Entry> {
         self.entries
             .iter()
@@ -273,6 +303,29 @@ mod tests {
                 assert_eq!(ole.stream(&name).ok(), Some(want), "{rel}: {name}");
             }
         }
+    }
+
+    #[test]
+    fn the_documents_own_streams_are_those_under_the_root() {
+        let mut doc = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create");
+        doc.create_stream("/WordDocument").expect("stream");
+        doc.create_storage("/ObjectPool").expect("storage");
+        doc.create_storage("/ObjectPool/_1").expect("storage");
+        std::io::Write::write_all(
+            &mut doc
+                .create_stream("/ObjectPool/_1/Workbook")
+                .expect("stream"),
+            b"embedded",
+        )
+        .expect("write");
+        doc.flush().expect("flush");
+        let bytes = doc.into_inner().into_inner();
+        let ole = Ole::parse(&bytes).expect("parses");
+        let root = ole.root_names().expect("an intact tree");
+        assert!(root.contains(&"WordDocument") && root.contains(&"ObjectPool"));
+        assert!(!root.contains(&"Workbook"));
+        // calamine, looking by name at any depth, would find the embedded one.
+        assert!(ole.exists("Workbook"));
     }
 
     #[test]
