@@ -460,3 +460,14 @@ fn roadmap_quarters_with_a_short_year() {
         ["사업추진 2023-Q3..2026-Q4", "성과 확산 2023-Q1..2024-Q2"]
     );
 }
+
+#[test]
+fn an_xls_obfuscated_with_a_password_is_called_password_protected() {
+    // XOR obfuscation, Excel 95's "password to open": the records after FilePass are
+    // scrambled; read anyway they looked like a sheet of 1.3 billion rows.
+    let bytes = peer("poi/xor-encryption-abc.xls");
+    assert_eq!(
+        read_workbook(&bytes, &Limits::default()).map(|_| ()),
+        Err(ReadError::Encrypted)
+    );
+}

@@ -57,8 +57,10 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> 
     let mut sheets = Vec::new();
     for (typ, data) in records(&stream) {
         match typ {
-            // FilePass: calamine refuses the file as encrypted.
-            0x002F if u16_at(data, 0) != Some(0) => return Ok(()),
+            // FilePass: password protected. calamine refuses RC4 encryption itself;
+            // XOR obfuscation (type 0) it would read as garbage (POI's
+            // xor-encryption-abc.xls then looked like a sheet of 1.3 billion rows).
+            0x002F => return Err(ReadError::Encrypted),
             // BoundSheet8: where a sheet's records start.
             0x0085 => sheets.extend(u32_at(data, 0)),
             0x000A => break,

@@ -154,6 +154,10 @@ pub enum ReadError {
     Drm { vendor: &'static str },
     #[error("not a spreadsheet: {kind}")]
     NotSpreadsheet { kind: &'static str },
+    /// A spreadsheet, but in a format no reader here reads (Excel 2.0–4.0, Excel 2003
+    /// XML): not damaged, and Excel converts it.
+    #[error("spreadsheet format not read: {kind}")]
+    Unsupported { kind: &'static str },
     #[error("damaged spreadsheet: {detail}")]
     Corrupt { detail: String },
 }
@@ -195,6 +199,10 @@ impl ReadError {
             ReadError::NotSpreadsheet { kind } => format!(
                 "엑셀 통합문서가 아니어서 읽을 수 없습니다(파일 종류: {kind}). .xlsx, .xlsm, .xls, \
                  .ods 파일만 받습니다. 제출 양식에 입력해 저장한 파일을 넣어 주십시오."
+            ),
+            ReadError::Unsupported { kind } => format!(
+                "{kind} 형식의 파일이라 읽을 수 없습니다. Excel에서 열어 [다른 이름으로 저장]에서 \
+                 파일 형식을 'Excel 통합 문서(*.xlsx)'로 골라 저장한 뒤 다시 넣어 주십시오."
             ),
             ReadError::Corrupt { detail } => format!(
                 "파일이 손상되었거나 중간에 잘려 열 수 없습니다. 복사나 내려받기가 끝나기 전의 \
@@ -246,9 +254,31 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     if let Some(vendor) = drm_vendor(bytes) {
         return Err(ReadError::Drm { vendor });
     }
+    if let Some(kind) = unsupported_kind(bytes) {
+        return Err(ReadError::Unsupported { kind });
+    }
     Err(ReadError::NotSpreadsheet {
         kind: foreign_kind(bytes),
     })
+}
+
+/// Spreadsheets in formats calamine does not read: Excel 2.0–4.0 (a bare BIFF2–4
+/// stream, no OLE container) and Excel 2003 XML.
+fn unsupported_kind(bytes: &[u8]) -> Option<&'static str> {
+    // A BOF record first: type 0x0009 (BIFF2), 0x0209 (BIFF3) or 0x0409 (BIFF4), with a
+    // body of 4 to 8 bytes.
+    if let [0x09, 0x00 | 0x02 | 0x04, len, 0x00, ..] = bytes
+        && (4..=8).contains(len)
+    {
+        return Some("Excel 2.0~4.0 통합 문서");
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    if head.contains("progid=\"Excel.Sheet\"")
+        || head.contains("urn:schemas-microsoft-com:office:spreadsheet")
+    {
+        return Some("Excel 2003 XML 스프레드시트");
+    }
+    None
 }
 
 fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
@@ -827,6 +857,41 @@ mod tests {
             sniff(&bytes, &Limits::default()),
             Err(ReadError::NotSpreadsheet {
                 kind: "Word 문서"
+            })
+        );
+    }
+
+    #[test]
+    fn spreadsheets_in_formats_not_read_are_not_called_damaged() {
+        let l = Limits::default();
+        // The BOF of POI's testEXCEL_4.xls (Excel 4.0) and testEXCEL_3.xls (Excel 3.0).
+        for bof in [
+            &[0x09u8, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00][..],
+            &[0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00],
+        ] {
+            let e = sniff(bof, &l).unwrap_err();
+            assert_eq!(
+                e,
+                ReadError::Unsupported {
+                    kind: "Excel 2.0~4.0 통합 문서"
+                }
+            );
+            let msg = e.message_ko();
+            assert!(!msg.contains("손상"), "{msg}");
+            assert!(msg.contains("Excel 통합 문서(*.xlsx)"), "{msg}");
+        }
+        let xml = r#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>"#;
+        assert_eq!(
+            sniff(xml.as_bytes(), &l),
+            Err(ReadError::Unsupported {
+                kind: "Excel 2003 XML 스프레드시트"
+            })
+        );
+        // An HTML table saved as .xls stays what it is.
+        assert_eq!(
+            sniff(b"<html><table><tr><td>1</td></tr></table></html>", &l),
+            Err(ReadError::NotSpreadsheet {
+                kind: "HTML/XML 파일"
             })
         );
     }
