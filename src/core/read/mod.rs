@@ -197,8 +197,8 @@ impl ReadError {
                  보안 담당자에게 해제를 요청해 주십시오."
             ),
             ReadError::NotSpreadsheet { kind } => format!(
-                "엑셀 통합문서가 아니어서 읽을 수 없습니다(파일 종류: {kind}). .xlsx, .xlsm, .xls, \
-                 .ods 파일만 받습니다. 제출 양식에 입력해 저장한 파일을 넣어 주십시오."
+                "엑셀 통합문서가 아니어서 읽을 수 없습니다(파일 종류: {kind}). .xlsx, .xlsm, .xlsb, \
+                 .xls, .ods 파일만 받습니다. 제출 양식에 입력해 저장한 파일을 넣어 주십시오."
             ),
             ReadError::Unsupported { kind } => format!(
                 "{kind} 형식의 파일이라 읽을 수 없습니다. Excel에서 열어 [다른 이름으로 저장]에서 \
@@ -374,11 +374,7 @@ fn sniff_ole(bytes: &[u8]) -> Result<Format, ReadError> {
     }
     // Some DRM products keep the protected document inside an OLE container of their
     // own; their marker shows in a stream name or in the first bytes.
-    let streams: String = cfb
-        .walk()
-        .map(|e| e.name().to_owned())
-        .collect::<Vec<_>>()
-        .join("/");
+    let streams: String = ole.names().collect::<Vec<_>>().join("/");
     if let Some(vendor) = drm_vendor(streams.as_bytes())
         .or_else(|| drm_vendor(bytes.get(512..bytes.len().min(4096)).unwrap_or(&[])))
     {
@@ -661,7 +657,9 @@ fn read_xlsb(
             found
         }))
         .unwrap_or_default();
+        let mut formula_cells = std::collections::BTreeSet::new();
         for (pos, f) in formulas {
+            formula_cells.insert(pos);
             cells
                 .entry(pos)
                 .or_insert(CellValue::FormulaWithoutValue(f));
@@ -671,6 +669,7 @@ fn read_xlsb(
             hidden,
             cells,
             merges: Vec::new(),
+            formulas: formula_cells,
         });
     }
     Ok((sheets, date_1904))

@@ -206,6 +206,11 @@ impl<'a> Ole<'a> {
         self.find(name).is_some()
     }
 
+    /// The names of every directory entry, in directory order (the root's first).
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.name.as_str())
+    }
+
     /// The names of the entries directly under the root (the document's own streams,
     /// not those of an embedded object), following the tree's links in any order; `None`
     /// when the links are broken.
