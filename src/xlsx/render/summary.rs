@@ -88,14 +88,18 @@ fn leaf_cell<'s>(col: LeafCol, leaf: &LeafStatus, st: &'s Styles) -> (Value, &'s
         LeafCol::BaseDate => (Value::Text(c.base_date.to_string()), &st.text),
         // A later file of this leaf was rejected: the current one still counts, but its
         // staff have something to fix.
-        LeafCol::Status => match &leaf.rejected {
-            Some(rj) => (
-                Value::Text(format!("최근 파일 반려: {}", rj.reason())),
-                &st.warn,
-            ),
-            None if c.warnings > 0 => (Value::Text("접수(경고 있음)".into()), &st.warn),
-            None => (Value::Text("접수".into()), &st.text),
-        },
+        LeafCol::Status => {
+            let (mut status, fmt) = match &leaf.rejected {
+                Some(rj) => (format!("최근 파일 반려: {}", rj.reason()), &st.warn),
+                None if c.warnings > 0 => ("접수(경고 있음)".to_owned(), &st.warn),
+                None => ("접수".to_owned(), &st.text),
+            };
+            // Files of this leaf that arrived but do not count (older 기준일).
+            if c.not_used > 0 {
+                status.push_str(&format!(", 미반영 {}건", c.not_used));
+            }
+            (Value::Text(status), fmt)
+        }
         LeafCol::Warnings => (Value::Amount(Decimal::from(c.warnings)), &st.amount),
         LeafCol::Total => (Value::Amount(c.total), &st.amount),
         LeafCol::Declared => (Value::Amount(leaf.declared), &st.amount),
