@@ -253,7 +253,8 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
         Command::Template { templates, out } => {
             let catalog = Catalog::load(&templates)?;
             let out = out.unwrap_or_else(|| templates.join(crate::xlsx::forms::FORMS_DIR));
-            for p in crate::xlsx::forms::write_forms(&catalog, &out)? {
+            let forms = crate::xlsx::forms::form_files(&catalog)?;
+            for p in crate::shell::fsio::write_all(&out, &forms)? {
                 println!("{}", p.display());
             }
             Ok(0)

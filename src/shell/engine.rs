@@ -19,6 +19,7 @@ use crate::core::definition::Catalog;
 use crate::core::intake::{self, Arrival, Decision, Folders};
 use crate::core::model::{ContentHash, Outcome, PledgeId, Received};
 use crate::core::read::Limits;
+use crate::shell::fsio;
 use crate::shell::inbox::{self, Entry};
 use crate::shell::ledger::Ledger;
 use anyhow::{Context, Result, bail};
@@ -434,7 +435,7 @@ impl Engine {
             cfg.inbox.join(inbox::ACCEPTED_DIR),
             cfg.inbox.join(inbox::REJECTED_DIR),
         ] {
-            inbox::remove_stale_temps(&dir);
+            fsio::remove_stale_temps(&dir);
         }
         let digests = load_digests(&cfg.outbox, &catalog);
         Ok(Self {
@@ -685,13 +686,13 @@ impl Engine {
         };
         let received = record.received_at.format("%Y-%m-%d %H:%M:%S").to_string();
         let note = inbox::note(&record.name, &received, record.outcome, &record.findings);
-        inbox::atomic_write(&dir.join(note_name), &note)?;
+        fsio::atomic_write(&dir.join(note_name), &note)?;
         if record.outcome != Outcome::Rejected {
             return Ok(());
         }
         match crate::xlsx::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
             Ok(Some(review)) => {
-                inbox::atomic_write(&dir.join(intake::review_name(&stored)), &review)
+                fsio::atomic_write(&dir.join(intake::review_name(&stored)), &review)
             }
             Ok(None) => Ok(()),
             Err(e) => {
@@ -729,15 +730,18 @@ impl Engine {
                     return Ok(None);
                 }
                 let bytes = crate::xlsx::render::render_report(report, now)?;
-                inbox::atomic_write(&path, &bytes)?;
+                fsio::atomic_write(&path, &bytes)?;
                 if changed {
                     let history = outbox.join("history");
+                    // Our own subfolder of the outbox: made when missing.
+                    std::fs::create_dir_all(&history)
+                        .with_context(|| format!("cannot create {}", history.display()))?;
                     let stem = report_stem(&pledge.id);
-                    inbox::atomic_write(
+                    fsio::atomic_write(
                         &history.join(format!("{stem}_{}.xlsx", now.format("%Y%m%d-%H%M%S-%3f"))),
                         &bytes,
                     )?;
-                    inbox::atomic_write(
+                    fsio::atomic_write(
                         &history.join(format!(".{}.sha256", pledge.id)),
                         digest.as_bytes(),
                     )?;

@@ -186,57 +186,6 @@ pub fn note(name: &str, received: &str, outcome: Outcome, findings: &[Finding]) 
     out
 }
 
-/// Prefix and suffix of the temp files [`atomic_write`] renames into place.
-const TEMP_PREFIX: &str = ".gongyak-";
-const TEMP_SUFFIX: &str = ".tmp";
-
-/// Deletes the temp files of [`atomic_write`]s that a crash interrupted (the lock
-/// guarantees no other gongyak is writing). Failures are only logged.
-pub fn remove_stale_temps(dir: &Path) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX)
-            && name.ends_with(TEMP_SUFFIX)
-            && e.file_type().is_ok_and(|t| t.is_file())
-        {
-            match std::fs::remove_file(e.path()) {
-                Ok(()) => {
-                    tracing::info!(file = %log_name(&name), dir = %dir.display(), "removed a temp file left by an interrupted write")
-                }
-                Err(err) => {
-                    tracing::warn!(file = %log_name(&name), error = %err, "cannot remove a stale temp file")
-                }
-            }
-        }
-    }
-}
-
-/// Writes a file so a reader never sees half of it: temp file in the same folder,
-/// synced, then renamed over the target.
-///
-/// # Errors
-/// The folder is not writable or the disk is full; the previous file stays intact.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,3 +5,4 @@
 pub mod forms;
 pub mod render;
 pub mod review;
+pub(crate) mod style;

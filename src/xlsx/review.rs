@@ -4,11 +4,10 @@
 
 use crate::core::finding::{Finding, Severity};
 use crate::core::read::{CellValue, Limits, read_workbook};
+use crate::xlsx::style::{self, HEADER_FILL, MARK_ERROR_FILL, MARK_WARN_FILL, text_width};
 use anyhow::Result;
-use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Workbook};
+use rust_xlsxwriter::{Color, Format, Note, Workbook};
 use std::collections::HashMap;
-
-const FONT: &str = "맑은 고딕";
 
 /// Builds the review copy, or `None` when the file could not be read at all (then the
 /// `.오류.txt` is all there is to show).
@@ -19,21 +18,18 @@ pub fn review_copy(bytes: &[u8], findings: &[Finding], limits: &Limits) -> Resul
     let Ok(source) = read_workbook(bytes, limits) else {
         return Ok(None);
     };
-    let base = Format::new().set_font_name(FONT).set_font_size(10);
-    let header = base
+    let base = style::base();
+    let cell = style::cell();
+    let header = cell
         .clone()
         .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xD9E1F2));
-    let cell = base.clone().set_border(FormatBorder::Thin);
-    let bad = base
+        .set_background_color(Color::RGB(HEADER_FILL));
+    let bad = cell
         .clone()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xFF7C80));
-    let warn = base
+        .set_background_color(Color::RGB(MARK_ERROR_FILL));
+    let warn = cell
         .clone()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xFFE699));
+        .set_background_color(Color::RGB(MARK_WARN_FILL));
 
     let mut wb = Workbook::new();
     let list = wb.add_worksheet();
@@ -91,7 +87,7 @@ pub fn review_copy(bytes: &[u8], findings: &[Finding], limits: &Limits) -> Resul
             match v {
                 Some(CellValue::Text(t)) => {
                     ws.write_string_with_format(row, col, t, fmt)?;
-                    let w = crate::xlsx::render::text_width(t);
+                    let w = text_width(t);
                     let e = widths.entry(col).or_insert(8.0);
                     *e = e.max(w.min(50.0));
                 }

@@ -7,14 +7,17 @@ use crate::core::consolidate::{InvestmentTable, PledgeReport};
 use crate::core::definition::LeafKey;
 use crate::core::finding::Severity;
 use crate::core::normalize::Quarter;
+use crate::xlsx::style::{
+    self, AMOUNT_FORMAT, BAD_FILL, FONT, GANTT_FILL, HEADER_FILL, Heights, LABEL_FILL, WARN_FILL,
+    Widths, wrapped_lines,
+};
 use anyhow::Result;
 use chrono::{DateTime, Local};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartLegendPosition, ChartType, Color, DocProperties, Format, FormatAlign,
-    FormatBorder, Note, Workbook, Worksheet,
+    Note, Workbook, Worksheet,
 };
-use unicode_width::UnicodeWidthStr;
 
 mod findings;
 mod history;
@@ -41,17 +44,6 @@ pub const SHEET_ROADMAP: &str = "추진일정";
 pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
 
-const FONT: &str = "맑은 고딕";
-const HEADER_FILL: u32 = 0xD9E1F2;
-const LABEL_FILL: u32 = 0xF2F2F2;
-const WARN_FILL: u32 = 0xFFF2CC;
-const BAD_FILL: u32 = 0xF8CBAD;
-const GANTT_FILL: u32 = 0x5B9BD5;
-/// `#,##0`, with zero shown as `-` the way the plan prints empty years.
-const AMOUNT_FORMAT: &str = "#,##0;-#,##0;\"-\"";
-/// Points per printed line of 10 pt 맑은 고딕, for row heights of wrapped text.
-const LINE_PT: f64 = 14.5;
-
 /// The formats of one report, built once.
 struct Styles {
     title: Format,
@@ -73,21 +65,14 @@ struct Styles {
 
 impl Styles {
     fn new() -> Self {
-        let base = Format::new().set_font_name(FONT).set_font_size(10);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter);
+        let base = style::base();
+        let cell = style::cell();
         let amount = cell
             .clone()
             .set_num_format(AMOUNT_FORMAT)
             .set_align(FormatAlign::Right);
         Self {
-            title: base
-                .clone()
-                .set_bold()
-                .set_font_size(14)
-                .set_align(FormatAlign::VerticalCenter),
+            title: style::title(),
             subtitle: base.clone().set_bold().set_font_size(11),
             unit: base.clone().set_align(FormatAlign::Right),
             header: cell
@@ -115,73 +100,6 @@ impl Styles {
             gantt: cell.clone().set_background_color(Color::RGB(GANTT_FILL)),
             plain: base,
         }
-    }
-}
-
-/// Display width of a text in Excel character units (Hangul counts double, which
-/// `autofit` gets wrong).
-pub fn text_width(s: &str) -> f64 {
-    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64 * 1.1 + 2.0
-}
-
-/// Printed lines a text takes in a wrapped cell `width` characters wide, so rows can
-/// be made tall enough (Excel does not grow a row whose height was set).
-fn wrapped_lines(s: &str, width: f64) -> usize {
-    let usable = (width - 1.5).max(1.0);
-    s.lines()
-        .map(|l| (UnicodeWidthStr::width(l) as f64 / usable).ceil().max(1.0) as usize)
-        .sum::<usize>()
-        .max(1)
-}
-
-/// Tracks the widest text of each column to size columns for Korean text.
-#[derive(Default)]
-struct Widths(Vec<f64>);
-
-impl Widths {
-    fn see(&mut self, col: u16, s: &str) {
-        let c = col as usize;
-        if self.0.len() <= c {
-            self.0.resize(c + 1, 0.0);
-        }
-        self.0[c] = self.0[c].max(text_width(s));
-    }
-    /// The width a column will get.
-    fn get(&self, col: u16, min: f64, max: f64) -> f64 {
-        self.0
-            .get(col as usize)
-            .copied()
-            .unwrap_or(0.0)
-            .clamp(min, max)
-    }
-    fn apply(&self, ws: &mut Worksheet, min: f64, max: f64) -> Result<()> {
-        for c in 0..self.0.len() as u16 {
-            ws.set_column_width(c, self.get(c, min, max))?;
-        }
-        Ok(())
-    }
-}
-
-/// Row heights a sheet needs for its wrapped text, applied once at the end.
-#[derive(Default)]
-struct Heights(std::collections::BTreeMap<u32, f64>);
-
-impl Heights {
-    /// `lines` printed lines spread over the `rows` rows starting at `row`.
-    fn need(&mut self, row: u32, rows: u32, lines: usize) {
-        let per_row = (lines as f64 * LINE_PT + 4.0) / f64::from(rows.max(1));
-        for r in row..row + rows.max(1) {
-            let h = self.0.entry(r).or_insert(0.0);
-            *h = h.max(per_row);
-        }
-    }
-    fn apply(&self, ws: &mut Worksheet) -> Result<()> {
-        for (&r, &h) in &self.0 {
-            if h > 18.0 {
-                ws.set_row_height(r, h.min(409.0))?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -250,12 +168,8 @@ fn leaf_groups(
 
 /// A4 landscape, one page wide, `0..=repeat_to` repeated on each page, page numbers.
 fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<()> {
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_print_center_horizontally(true);
+    style::a4_landscape(ws);
     ws.set_repeat_rows(0, repeat_to)?;
-    ws.set_footer("&C&P / &N");
     Ok(())
 }
 
@@ -296,25 +210,6 @@ mod tests {
     use super::*;
     use crate::core::definition::Catalog;
     use calamine::{Data, Reader, Xlsx};
-
-    #[test]
-    fn hangul_counts_double_in_widths_and_wraps() {
-        // 8 syllables = 16 columns; the same count of Latin letters is half as wide.
-        assert!(text_width("스마트제조혁신센터") > 1.9 * text_width("abcdefghi") - 4.0);
-        assert_eq!(wrapped_lines("가나다라", 12.0), 1);
-        assert_eq!(wrapped_lines("가나다라마바사아자차", 12.0), 2);
-        assert_eq!(wrapped_lines("한 줄\n두 줄\n세 줄", 30.0), 3);
-        assert_eq!(wrapped_lines("", 10.0), 1);
-    }
-
-    #[test]
-    fn heights_spread_merged_lines_and_keep_the_tallest() {
-        let mut h = Heights::default();
-        h.need(5, 2, 4);
-        h.need(5, 1, 1);
-        assert_eq!(h.0[&5], (4.0 * LINE_PT + 4.0) / 2.0);
-        assert_eq!(h.0[&6], h.0[&5]);
-    }
 
     #[test]
     fn an_empty_ledger_renders_every_sheet_with_missing_leaves() {
