@@ -418,14 +418,7 @@ impl Engine {
     /// Invalid definitions, a second instance, an unusable inbox or ledger.
     pub fn open(cfg: Config) -> Result<Self> {
         let catalog = Catalog::load(&cfg.templates)?;
-        if !cfg.inbox.is_dir() {
-            std::fs::create_dir_all(&cfg.inbox).with_context(|| {
-                format!(
-                    "제출 폴더 {}가 없고 만들 수도 없습니다. --inbox 경로와 권한을 확인해 주십시오 (기술 정보)",
-                    cfg.inbox.display()
-                )
-            })?;
-        }
+        inbox::prepare_folders(&cfg.inbox, &cfg.outbox)?;
         let locks = lock_inbox(&cfg)?;
         let ledger = Ledger::open(&cfg.state_dir().join("ledger.jsonl"))?;
         // Temp files of writes a crash interrupted; the lock says none is ours now.

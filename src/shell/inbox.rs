@@ -15,6 +15,60 @@ use std::path::{Path, PathBuf};
 /// Our own state inside the inbox (ledger, lock): hidden, so never taken as input.
 pub const STATE_DIR: &str = ".gongyak";
 
+/// The dated copies of the reports, under the outbox.
+pub const HISTORY_DIR: &str = "history";
+
+/// A folder the operator names that is not there: gongyak never creates the inbox or
+/// the outbox, since a typo or an unmounted share would otherwise be watched as an
+/// empty local folder while staff drop their files elsewhere.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{what}({path})가 없습니다{detail}. 경로가 맞는지, 공유 폴더가 연결(마운트)되어 있는지 확인해 주십시오. 새로 쓰려면 폴더를 먼저 만든 뒤 다시 실행해 주십시오."
+)]
+pub struct MissingFolder {
+    /// `제출 폴더` or `보고서 폴더`.
+    pub what: &'static str,
+    /// Absolute, so the operator sees where gongyak looked.
+    pub path: String,
+    /// ` (폴더가 아닌 파일입니다)` when something else is there.
+    pub detail: &'static str,
+}
+
+/// Checks that the inbox and the outbox exist and creates gongyak's own subfolders
+/// in them (`accepted/`, `rejected/`, `history/`); the state folder is made by the
+/// lock.
+///
+/// # Errors
+/// [`MissingFolder`] for an inbox or outbox that is missing or not a folder; an I/O
+/// error when a subfolder cannot be created.
+pub fn prepare_folders(inbox: &Path, outbox: &Path) -> Result<()> {
+    for (what, dir) in [("제출 폴더", inbox), ("보고서 폴더", outbox)] {
+        if !dir.is_dir() {
+            let detail = if dir.exists() {
+                " (폴더가 아닌 파일입니다)"
+            } else {
+                ""
+            };
+            let path = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+            return Err(MissingFolder {
+                what,
+                path: path.display().to_string(),
+                detail,
+            }
+            .into());
+        }
+    }
+    for dir in [
+        inbox.join(ACCEPTED_DIR),
+        inbox.join(REJECTED_DIR),
+        outbox.join(HISTORY_DIR),
+    ] {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok(())
+}
+
 /// Office lock and temp files, hidden files: never submissions, never moved.
 pub fn is_ignored_name(name: &str) -> bool {
     let lower = name.to_lowercase();

@@ -266,7 +266,7 @@ fn seed_files_dropped_into_a_running_daemon_make_the_expected_report() {
 
 #[test]
 fn poll_mode_makes_the_same_report_without_file_events() {
-    seed_files_make_the_report(&["--poll", "0.2"], "poll");
+    seed_files_make_the_report(&["--poll", "1"], "poll");
 }
 
 #[test]
