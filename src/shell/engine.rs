@@ -299,6 +299,11 @@ impl Incoming {
         check::check(&self.bytes, catalog, limits)
     }
 
+    /// The bytes read (empty for a file over the size limit, which is only hashed).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Size and modification time when it was read.
     pub fn stamp(&self) -> (u64, Option<std::time::SystemTime>) {
         (self.stamp.len, self.stamp.modified)

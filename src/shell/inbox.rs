@@ -39,8 +39,7 @@ pub struct MissingFolder {
 /// lock.
 ///
 /// # Errors
-/// [`MissingFolder`] for an inbox or outbox that is missing or not a folder; an I/O
-/// error when a subfolder cannot be created.
+/// [`MissingFolder`] for an inbox or outbox that is missing or not a folder.
 pub fn prepare_folders(inbox: &Path, outbox: &Path) -> Result<()> {
     for (what, dir) in [("제출 폴더", inbox), ("보고서 폴더", outbox)] {
         if !dir.is_dir() {
@@ -63,8 +62,11 @@ pub fn prepare_folders(inbox: &Path, outbox: &Path) -> Result<()> {
         inbox.join(REJECTED_DIR),
         outbox.join(HISTORY_DIR),
     ] {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        // Made again when needed: a read-only outbox must not stop the daemon, which
+        // takes files all the same and writes the reports once it can.
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            tracing::warn!(dir = %dir.display(), error = %e, "cannot create; will try again when needed");
+        }
     }
     Ok(())
 }
