@@ -238,3 +238,45 @@ fn report_while_the_daemon_runs_says_the_daemon_keeps_the_reports_current() {
         "{err}"
     );
 }
+
+#[test]
+fn the_service_file_keeps_the_ledger_outside_the_share_and_names_real_readme_sections() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let unit = std::fs::read_to_string(repo.join("deploy/gongyak.service")).unwrap();
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let exec = unit
+        .lines()
+        .find(|l| l.starts_with("ExecStart="))
+        .expect("ExecStart");
+    let arg = |flag: &str| -> String {
+        let mut words = exec.split_whitespace();
+        words.find(|w| *w == flag);
+        words
+            .next()
+            .unwrap_or_else(|| panic!("{flag} in {exec}"))
+            .to_owned()
+    };
+    let (inbox, state) = (arg("--inbox"), arg("--state"));
+    assert!(
+        !Path::new(&state).starts_with(&inbox),
+        "{state} inside {inbox}"
+    );
+    assert!(
+        unit.contains("StateDirectory=gongyak"),
+        "systemd makes {state}"
+    );
+    // Every README section the unit points to exists.
+    let headings: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect();
+    let mut named = 0;
+    for quoted in unit.split('"').skip(1).step_by(2) {
+        for part in quoted.split('→').map(str::trim) {
+            assert!(headings.contains(&part), "README has no section {part:?}");
+            named += 1;
+        }
+    }
+    assert!(named > 0, "the unit points to the README");
+}
