@@ -891,3 +891,32 @@ fn the_history_follows_the_ledger_after_rejections_and_duplicates() {
     let want: Vec<String> = ledger(&sb).iter().map(|r| r.seq.to_string()).collect();
     d.wait_for("제출이력 to list every record", || seqs(&sb) == want);
 }
+
+/// The watcher holds a file that could still be a workbook being copied; one already
+/// over the size limit can only grow, so it is refused at once, not held (and hashed
+/// again and again) for the grace period.
+#[test]
+fn a_file_over_the_limit_is_not_held_as_a_copy_in_progress() {
+    let sb = Sandbox::new();
+    let d = Daemon::running(&sb, &["--max-file-mb", "1"]);
+    // Sparse: a run of zeros, which under the limit would be held as a copy that has
+    // set its full size and not written yet.
+    let huge = sb.inbox().join("huge.xlsx");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(3 << 20)
+        .unwrap();
+    d.wait_for("the rejection", || {
+        sb.files_in("rejected").contains(&"huge.xlsx".to_owned())
+    });
+    assert!(d.event("held").is_empty(), "{}", d.log());
+    assert_eq!(sb.files_in("rejected"), ["huge.xlsx", "huge.오류.txt"]);
+    // The same zeros under the limit are held.
+    sb.drop_bytes("zeros.xlsx", &vec![0; 4096]);
+    d.wait_for("the hold", || !d.event("held").is_empty());
+    assert!(
+        d.event("held")[0].contains("file=zeros.xlsx"),
+        "{}",
+        d.log()
+    );
+}
