@@ -453,6 +453,23 @@ fn base_date_range(pledge: &Pledge) -> Result<(ExcelDateTime, ExcelDateTime), Xl
     ))
 }
 
+/// The input rule of an amount cell: a number ≥ 0 in the pledge's unit.
+fn amount_rule(pledge: &Pledge) -> Result<DataValidation, XlsxError> {
+    Ok(DataValidation::new()
+        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+        .set_input_title(format!("금액 (단위: {})", pledge.unit))?
+        .set_input_message(format!(
+            "{} 단위 숫자를 입력해 주십시오.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0을 입력합니다.",
+            pledge.unit
+        ))?
+        .set_error_title("금액이 아닙니다")?
+        .set_error_message(format!(
+            "0 이상의 숫자만 입력할 수 있습니다(단위: {}). 음수나 글자는 넣을 수 없습니다.",
+            pledge.unit
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop))
+}
+
 fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name(SHEET_INVEST)?;
     let years: Vec<i32> = pledge.term.years().collect();
@@ -541,19 +558,7 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         }
         ws.set_row_height(r, 20)?;
     }
-    let amount_rule = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-        .set_input_title(format!("금액 (단위: {})", pledge.unit))?
-        .set_input_message(format!(
-            "{} 단위 숫자를 입력해 주십시오.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0을 입력합니다.",
-            pledge.unit
-        ))?
-        .set_error_title("금액이 아닙니다")?
-        .set_error_message(format!(
-            "0 이상의 숫자만 입력할 수 있습니다(단위: {}). 음수나 글자는 넣을 수 없습니다.",
-            pledge.unit
-        ))?
-        .set_error_style(DataValidationErrorStyle::Stop);
+    let amount_rule = amount_rule(pledge)?;
     ws.add_data_validation(
         first_source,
         first_part,
