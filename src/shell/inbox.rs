@@ -34,9 +34,9 @@ pub struct MissingFolder {
     pub detail: &'static str,
 }
 
-/// Checks that the inbox and the outbox exist and creates gongyak's own subfolders
-/// in them (`accepted/`, `rejected/`, `history/`); the state folder is made by the
-/// lock.
+/// Checks that the inbox and the outbox exist. gongyak's own subfolders
+/// (`accepted/`, `rejected/`, `history/`) are made when first needed, the state
+/// folder by the lock.
 ///
 /// # Errors
 /// [`MissingFolder`] for an inbox or outbox that is missing or not a folder.
@@ -55,17 +55,6 @@ pub fn prepare_folders(inbox: &Path, outbox: &Path) -> Result<()> {
                 detail,
             }
             .into());
-        }
-    }
-    for dir in [
-        inbox.join(ACCEPTED_DIR),
-        inbox.join(REJECTED_DIR),
-        outbox.join(HISTORY_DIR),
-    ] {
-        // Made again when needed: a read-only outbox must not stop the daemon, which
-        // takes files all the same and writes the reports once it can.
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            tracing::warn!(dir = %dir.display(), error = %e, "cannot create; will try again when needed");
         }
     }
     Ok(())

@@ -77,15 +77,48 @@ fn a_missing_inbox_or_outbox_is_an_error_naming_its_absolute_path_and_not_create
 #[test]
 fn only_gongyaks_own_subfolders_are_created() {
     let sb = Sandbox::new();
-    sb.gongyak_ok(&["run", "--state", "state/deep"]);
-    for dir in [
+    sb.drop_fixture("seed/innopolis_투자계획_제출.xlsx");
+    sb.drop_fixture("flawed/sum_mismatch.xlsx");
+    let out = sb.gongyak(&["run", "--state", "state/deep"]);
+    assert_eq!(out.status.code(), Some(1), "one file rejected");
+    let mut made = Vec::new();
+    for e in walkdir(sb.path()) {
+        made.push(e);
+    }
+    made.sort();
+    let want = [
+        "inbox",
         "inbox/accepted",
         "inbox/rejected",
+        "outbox",
         "outbox/history",
+        "state",
         "state/deep",
-    ] {
-        assert!(sb.path().join(dir).is_dir(), "{dir}");
+        "templates",
+    ];
+    assert_eq!(made, want, "folders after a run");
+}
+
+/// The folders under `root` (relative, `/`-separated), hidden ones left out.
+fn walkdir(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() && !name.starts_with('.') {
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push(rel);
+                stack.push(e.path());
+            }
+        }
     }
+    out
 }
 
 /// The files the repository ships in a folder (as git lists them).
