@@ -8,20 +8,13 @@
 
 use crate::core::finding::{Finding, Severity};
 use crate::core::read::{CellValue, Limits, Sheet, read_workbook};
-use crate::xlsx::render::{text_width, wrapped_lines};
 use crate::xlsx::source_layout::{self, SheetLayout};
+use crate::xlsx::style::{
+    FONT, HEADER_FILL, MARK_ERROR_FILL, MARK_WARN_FILL, lines_height, text_width, wrapped_lines,
+};
 use anyhow::Result;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet};
 use std::collections::HashMap;
-
-const FONT: &str = "맑은 고딕";
-/// Points per printed line of 10 pt text, for rows of wrapped text.
-const LINE_PT: f64 = 14.5;
-
-/// Height of a row holding `lines` printed lines.
-fn lines_height(lines: usize) -> f64 {
-    (lines as f64 * LINE_PT + 4.0).min(409.0)
-}
 
 const LIST_SHEET: &str = "검토결과";
 /// Columns of 검토결과: header and width. 내용 wraps; together they fit A4 landscape.
@@ -55,10 +48,14 @@ impl Formats {
                 .clone()
                 .set_bold()
                 .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(0xD9E1F2)),
+                .set_background_color(Color::RGB(HEADER_FILL)),
             wrap: cell.clone().set_text_wrap(),
-            bad: cell.clone().set_background_color(Color::RGB(0xFF7C80)),
-            warn: cell.clone().set_background_color(Color::RGB(0xFFE699)),
+            bad: cell
+                .clone()
+                .set_background_color(Color::RGB(MARK_ERROR_FILL)),
+            warn: cell
+                .clone()
+                .set_background_color(Color::RGB(MARK_WARN_FILL)),
             cell,
             base,
         }

@@ -366,7 +366,8 @@ fn quarters(pledge: &Pledge) -> Vec<String> {
 
 /// Writes every blank form of `catalog` into `dir` with the library entry point.
 fn generate(catalog: &Catalog, dir: &Path) -> Vec<PathBuf> {
-    let paths = gongyak::xlsx::forms::write_forms(catalog, dir).unwrap();
+    let forms = gongyak::xlsx::forms::form_files(catalog).unwrap();
+    let paths = gongyak::shell::fsio::write_all(dir, &forms).unwrap();
     let expected: usize = catalog.pledges.iter().map(|p| p.leaves().len()).sum();
     assert_eq!(paths.len(), expected, "one form per leaf: {paths:?}");
     paths

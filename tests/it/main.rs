@@ -7,6 +7,7 @@ mod faults;
 mod forms;
 mod hostile;
 mod intake;
+mod operator;
 mod pipeline;
 mod print;
 mod report;

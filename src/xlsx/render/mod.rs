@@ -8,6 +8,10 @@ use crate::core::definition::LeafKey;
 use crate::core::finding::Severity;
 use crate::core::model::Column;
 use crate::core::normalize::Quarter;
+use crate::xlsx::style::{
+    AMOUNT_FORMAT, BAD_FILL, FONT, GANTT_FILL, HEADER_FILL, Heights, LABEL_FILL, LINE_PT,
+    WARN_FILL, Widths, wrapped_lines,
+};
 use anyhow::Result;
 use chrono::{DateTime, Local};
 use rust_decimal::Decimal;
@@ -15,7 +19,6 @@ use rust_xlsxwriter::{
     Chart, ChartFont, ChartLegendPosition, ChartType, Color, DocProperties, Format, FormatAlign,
     FormatBorder, Note, Workbook, Worksheet,
 };
-use unicode_width::UnicodeWidthStr;
 
 mod findings;
 mod history;
@@ -51,17 +54,6 @@ pub const SHEET_TARGETS: &str = "연차별 추진목표";
 pub const SHEET_ROADMAP: &str = "추진일정";
 pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
-
-const FONT: &str = "맑은 고딕";
-const HEADER_FILL: u32 = 0xD9E1F2;
-const LABEL_FILL: u32 = 0xF2F2F2;
-const WARN_FILL: u32 = 0xFFF2CC;
-const BAD_FILL: u32 = 0xF8CBAD;
-const GANTT_FILL: u32 = 0x5B9BD5;
-/// `#,##0`, with zero shown as `-` the way the plan prints empty years.
-const AMOUNT_FORMAT: &str = "#,##0;-#,##0;\"-\"";
-/// Points per printed line of 10 pt 맑은 고딕, for row heights of wrapped text.
-const LINE_PT: f64 = 14.5;
 
 /// The formats of one report, built once.
 struct Styles {
@@ -138,67 +130,6 @@ impl Styles {
             gantt: cell.clone().set_background_color(Color::RGB(GANTT_FILL)),
             plain: base,
         }
-    }
-}
-
-/// Display width of a text in Excel character units (Hangul counts double, which
-/// `autofit` gets wrong).
-pub fn text_width(s: &str) -> f64 {
-    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64 * 1.1 + 2.0
-}
-
-/// Printed lines a text takes in a wrapped cell `width` characters wide, so rows can
-/// be made tall enough (Excel does not grow a row whose height was set).
-pub(crate) fn wrapped_lines(s: &str, width: f64) -> usize {
-    let usable = (width - 1.5).max(1.0);
-    s.lines()
-        .map(|l| (UnicodeWidthStr::width(l) as f64 / usable).ceil().max(1.0) as usize)
-        .sum::<usize>()
-        .max(1)
-}
-
-/// Tracks the widest text of each column to size columns for Korean text.
-#[derive(Default)]
-struct Widths(Vec<f64>);
-
-impl Widths {
-    fn see(&mut self, col: u16, s: &str) {
-        let c = col as usize;
-        if self.0.len() <= c {
-            self.0.resize(c + 1, 0.0);
-        }
-        self.0[c] = self.0[c].max(text_width(s));
-    }
-    /// The width a column will get.
-    fn get(&self, col: u16, min: f64, max: f64) -> f64 {
-        self.0
-            .get(col as usize)
-            .copied()
-            .unwrap_or(0.0)
-            .clamp(min, max)
-    }
-}
-
-/// Row heights a sheet needs for its wrapped text, applied once at the end.
-#[derive(Default)]
-struct Heights(std::collections::BTreeMap<u32, f64>);
-
-impl Heights {
-    /// `lines` printed lines spread over the `rows` rows starting at `row`.
-    fn need(&mut self, row: u32, rows: u32, lines: usize) {
-        let per_row = (lines as f64 * LINE_PT + 4.0) / f64::from(rows.max(1));
-        for r in row..row + rows.max(1) {
-            let h = self.0.entry(r).or_insert(0.0);
-            *h = h.max(per_row);
-        }
-    }
-    fn apply(&self, ws: &mut Worksheet) -> Result<()> {
-        for (&r, &h) in &self.0 {
-            if h > 18.0 {
-                ws.set_row_height(r, h.min(409.0))?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -383,7 +314,10 @@ mod tests {
     #[test]
     fn hangul_counts_double_in_widths_and_wraps() {
         // 8 syllables = 16 columns; the same count of Latin letters is half as wide.
-        assert!(text_width("스마트제조혁신센터") > 1.9 * text_width("abcdefghi") - 4.0);
+        assert!(
+            crate::xlsx::style::text_width("스마트제조혁신센터")
+                > 1.9 * crate::xlsx::style::text_width("abcdefghi") - 4.0
+        );
         assert_eq!(wrapped_lines("가나다라", 12.0), 1);
         assert_eq!(wrapped_lines("가나다라마바사아자차", 12.0), 2);
         assert_eq!(wrapped_lines("한 줄\n두 줄\n세 줄", 30.0), 3);
