@@ -188,6 +188,7 @@ fn bench_consolidate(c: &mut Criterion) {
                 stored_as: String::new(),
                 pledge_id: checked.pledge_id.clone(),
                 submission: checked.submission.clone(),
+                named_leaf: None,
                 findings: checked.findings,
             }
         })

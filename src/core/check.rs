@@ -1,6 +1,6 @@
 //! read → parse → validate for one file's bytes: the whole functional core of intake.
 
-use crate::core::definition::Catalog;
+use crate::core::definition::{Catalog, LeafKey};
 use crate::core::finding::{Code, Finding, has_errors};
 use crate::core::model::Submission;
 use crate::core::read::{Limits, ReadError, read_workbook_merging};
@@ -14,6 +14,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// The pledge the file routes to, when its 공약명 is known (even if rejected).
     pub pledge_id: Option<String>,
+    /// The leaf its 사업명/세부사업 name, when they resolve (even if rejected).
+    pub leaf: Option<LeafKey>,
 }
 
 impl Checked {
@@ -33,10 +35,17 @@ pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
     };
     let (draft, mut findings) = crate::core::parse::parse(&wb, catalog);
     let submission = crate::core::validate::validate(&draft, catalog, &mut findings);
+    let leaf = submission.as_ref().map(|s| s.leaf.clone()).or_else(|| {
+        let pledge = catalog.by_id(draft.pledge_id.as_deref()?)?;
+        let program = draft.program.as_ref()?;
+        let sub = draft.subprogram.as_ref().map(|s| s.value.as_str());
+        pledge.leaf_named(&program.value, sub)
+    });
     Checked {
         submission,
         findings,
         pledge_id: draft.pledge_id,
+        leaf,
     }
 }
 
@@ -54,5 +63,6 @@ fn unreadable(e: &ReadError) -> Checked {
         submission: None,
         findings: vec![Finding::new(Code::Read, None, e.message_ko())],
         pledge_id: None,
+        leaf: None,
     }
 }

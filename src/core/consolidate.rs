@@ -47,11 +47,20 @@ pub struct Received {
     pub findings: Vec<Finding>,
     /// The normalised data, for accepted files.
     pub submission: Option<Submission>,
+    /// The leaf a rejected file named (its 사업명/세부사업 resolved), so the overview
+    /// can say `반려` for that leaf; accepted files carry it in `submission`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub named_leaf: Option<LeafKey>,
 }
 
 impl Received {
     pub fn leaf(&self) -> Option<&LeafKey> {
         self.submission.as_ref().map(|s| &s.leaf)
+    }
+
+    /// The leaf this file was for: its submission's, or the one a rejected file named.
+    pub fn leaf_for(&self) -> Option<&LeafKey> {
+        self.leaf().or(self.named_leaf.as_ref())
     }
     pub fn warnings(&self) -> usize {
         self.findings

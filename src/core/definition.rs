@@ -241,6 +241,21 @@ impl Pledge {
         self.leaves().into_iter().find(|l| &l.key() == key)
     }
 
+    /// The leaf a file names with its 사업명 (and 세부사업), as typed, when both
+    /// resolve: a rejected file still tells whose leaf it was (SPEC §9 `반려`).
+    pub fn leaf_named(&self, program: &str, subprogram: Option<&str>) -> Option<LeafKey> {
+        let p = self.programs.iter().find(|p| p.matches(program))?;
+        let sub = match (p.subprograms.is_empty(), subprogram) {
+            (true, None) => None,
+            (false, Some(typed)) => Some(p.subprograms.iter().find(|s| s.matches(typed))?),
+            _ => return None,
+        };
+        Some(LeafKey {
+            program: p.name.clone(),
+            subprogram: sub.map(|s| s.name.clone()),
+        })
+    }
+
     /// The source whose label-key equals `label`'s, if any.
     pub fn source_for_label(&self, label: &str) -> Option<&str> {
         let key = label_key(label);
@@ -347,7 +362,7 @@ pub const CITY_FILE: &str = "gongyak.toml";
 
 /// The current reporting round: a leaf counts as filed when an accepted submission of
 /// it was received on or after `opens`; after `due` it is overdue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Round {
     pub name: String,
     pub opens: NaiveDate,

@@ -7,6 +7,7 @@ pub mod definition;
 pub mod finding;
 pub mod model;
 pub mod normalize;
+pub mod overview;
 pub mod parse;
 pub mod read;
 pub mod validate;

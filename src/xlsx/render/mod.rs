@@ -41,38 +41,38 @@ pub const SHEET_ROADMAP: &str = "추진일정";
 pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
 
-const FONT: &str = "맑은 고딕";
-const HEADER_FILL: u32 = 0xD9E1F2;
+pub(crate) const FONT: &str = "맑은 고딕";
+pub(crate) const HEADER_FILL: u32 = 0xD9E1F2;
 const LABEL_FILL: u32 = 0xF2F2F2;
-const WARN_FILL: u32 = 0xFFF2CC;
-const BAD_FILL: u32 = 0xF8CBAD;
+pub(crate) const WARN_FILL: u32 = 0xFFF2CC;
+pub(crate) const BAD_FILL: u32 = 0xF8CBAD;
 const GANTT_FILL: u32 = 0x5B9BD5;
 /// `#,##0`, with zero shown as `-` the way the plan prints empty years.
-const AMOUNT_FORMAT: &str = "#,##0;-#,##0;\"-\"";
+pub(crate) const AMOUNT_FORMAT: &str = "#,##0;-#,##0;\"-\"";
 /// Points per printed line of 10 pt 맑은 고딕, for row heights of wrapped text.
 const LINE_PT: f64 = 14.5;
 
 /// The formats of one report, built once.
-struct Styles {
-    title: Format,
-    subtitle: Format,
-    unit: Format,
-    header: Format,
-    label: Format,
-    group: Format,
-    text: Format,
-    wrap: Format,
-    amount: Format,
-    amount_bold: Format,
-    amount_bad: Format,
-    missing: Format,
-    warn: Format,
-    gantt: Format,
-    plain: Format,
+pub(crate) struct Styles {
+    pub(crate) title: Format,
+    pub(crate) subtitle: Format,
+    pub(crate) unit: Format,
+    pub(crate) header: Format,
+    pub(crate) label: Format,
+    pub(crate) group: Format,
+    pub(crate) text: Format,
+    pub(crate) wrap: Format,
+    pub(crate) amount: Format,
+    pub(crate) amount_bold: Format,
+    pub(crate) amount_bad: Format,
+    pub(crate) missing: Format,
+    pub(crate) warn: Format,
+    pub(crate) gantt: Format,
+    pub(crate) plain: Format,
 }
 
 impl Styles {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let base = Format::new().set_font_name(FONT).set_font_size(10);
         let cell = base
             .clone()
@@ -126,7 +126,7 @@ pub fn text_width(s: &str) -> f64 {
 
 /// Printed lines a text takes in a wrapped cell `width` characters wide, so rows can
 /// be made tall enough (Excel does not grow a row whose height was set).
-fn wrapped_lines(s: &str, width: f64) -> usize {
+pub(crate) fn wrapped_lines(s: &str, width: f64) -> usize {
     let usable = (width - 1.5).max(1.0);
     s.lines()
         .map(|l| (UnicodeWidthStr::width(l) as f64 / usable).ceil().max(1.0) as usize)
@@ -136,10 +136,10 @@ fn wrapped_lines(s: &str, width: f64) -> usize {
 
 /// Tracks the widest text of each column to size columns for Korean text.
 #[derive(Default)]
-struct Widths(Vec<f64>);
+pub(crate) struct Widths(Vec<f64>);
 
 impl Widths {
-    fn see(&mut self, col: u16, s: &str) {
+    pub(crate) fn see(&mut self, col: u16, s: &str) {
         let c = col as usize;
         if self.0.len() <= c {
             self.0.resize(c + 1, 0.0);
@@ -147,14 +147,14 @@ impl Widths {
         self.0[c] = self.0[c].max(text_width(s));
     }
     /// The width a column will get.
-    fn get(&self, col: u16, min: f64, max: f64) -> f64 {
+    pub(crate) fn get(&self, col: u16, min: f64, max: f64) -> f64 {
         self.0
             .get(col as usize)
             .copied()
             .unwrap_or(0.0)
             .clamp(min, max)
     }
-    fn apply(&self, ws: &mut Worksheet, min: f64, max: f64) -> Result<()> {
+    pub(crate) fn apply(&self, ws: &mut Worksheet, min: f64, max: f64) -> Result<()> {
         for c in 0..self.0.len() as u16 {
             ws.set_column_width(c, self.get(c, min, max))?;
         }
@@ -164,18 +164,18 @@ impl Widths {
 
 /// Row heights a sheet needs for its wrapped text, applied once at the end.
 #[derive(Default)]
-struct Heights(std::collections::BTreeMap<u32, f64>);
+pub(crate) struct Heights(std::collections::BTreeMap<u32, f64>);
 
 impl Heights {
     /// `lines` printed lines spread over the `rows` rows starting at `row`.
-    fn need(&mut self, row: u32, rows: u32, lines: usize) {
+    pub(crate) fn need(&mut self, row: u32, rows: u32, lines: usize) {
         let per_row = (lines as f64 * LINE_PT + 4.0) / f64::from(rows.max(1));
         for r in row..row + rows.max(1) {
             let h = self.0.entry(r).or_insert(0.0);
             *h = h.max(per_row);
         }
     }
-    fn apply(&self, ws: &mut Worksheet) -> Result<()> {
+    pub(crate) fn apply(&self, ws: &mut Worksheet) -> Result<()> {
         for (&r, &h) in &self.0 {
             if h > 18.0 {
                 ws.set_row_height(r, h.min(409.0))?;
@@ -187,7 +187,7 @@ impl Heights {
 
 /// Writes `text` over a range, merged when it spans more than one cell (a one-cell
 /// merge is an error in xlsx).
-fn put(
+pub(crate) fn put(
     ws: &mut Worksheet,
     (r1, c1): (u32, u16),
     (r2, c2): (u32, u16),
@@ -249,7 +249,7 @@ fn leaf_groups(
 }
 
 /// A4 landscape, one page wide, `0..=repeat_to` repeated on each page, page numbers.
-fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<()> {
+pub(crate) fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<()> {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);

@@ -1,0 +1,652 @@
+//! The city's view (SPEC §9): every pledge at once, and who still owes a file for the
+//! reporting round. A pure function of the catalog, the ledger and `now` (never the
+//! clock), built on the pledge reports of [`consolidate_all`] so the overview's sums
+//! are exactly the pledge reports' sums.
+//!
+//! Extending it: another helper's figures go in a new field of [`Overview`] computed
+//! here, and a new sheet is one function in `xlsx/overview/` listed in its `SHEETS`.
+
+use crate::core::consolidate::{Outcome, PledgeReport, Received, consolidate_all};
+use crate::core::definition::{Catalog, LeafKey, Pledge, Round};
+use crate::core::finding::Code;
+use chrono::{DateTime, Local, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+/// 분야 of a pledge whose definition names none.
+pub const NO_CATEGORY: &str = "미분류";
+
+/// Where one leaf stands in the round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LeafState {
+    /// An accepted submission counts for the round, and no later file was rejected.
+    Filed,
+    /// Nothing counts for the round yet; the due date has not passed (or no round).
+    Missing,
+    /// The latest file of the leaf in the round was rejected (with its error codes);
+    /// `overdue` days when the due date has passed too.
+    Rejected {
+        codes: Vec<Code>,
+        reason: String,
+        overdue: Option<i64>,
+    },
+    /// Nothing counts for the round and the due date passed `days` days ago.
+    Overdue { days: i64 },
+}
+
+impl LeafState {
+    pub fn is_filed(&self) -> bool {
+        matches!(self, LeafState::Filed)
+    }
+
+    /// Days past the due date, for a leaf that still owes a file.
+    pub fn overdue_days(&self) -> Option<i64> {
+        match self {
+            LeafState::Overdue { days } => Some(*days),
+            LeafState::Rejected { overdue, .. } => *overdue,
+            _ => None,
+        }
+    }
+
+    /// The word on 제출 현황 and in `gongyak status`: `제출`, `미제출`,
+    /// `반려 (E-ROWSUM)`, `기한 경과 3일`.
+    pub fn label(&self) -> String {
+        match self {
+            LeafState::Filed => "제출".to_owned(),
+            LeafState::Missing => "미제출".to_owned(),
+            LeafState::Overdue { days } => format!("기한 경과 {days}일"),
+            LeafState::Rejected { codes, overdue, .. } => {
+                let codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+                let mut s = format!("반려 ({})", codes.join(", "));
+                if let Some(d) = overdue {
+                    s.push_str(&format!(", 기한 경과 {d}일"));
+                }
+                s
+            }
+        }
+    }
+}
+
+/// One row of 제출 현황: a leaf, who files it, and its state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeafRow {
+    pub department: String,
+    pub pledge_id: String,
+    pub number: Option<String>,
+    pub title: String,
+    pub leaf: LeafKey,
+    pub state: LeafState,
+    /// The latest file received for the leaf (accepted or rejected).
+    pub file: Option<String>,
+    pub received_at: Option<DateTime<Local>>,
+    /// 기준일 of the submission in the report.
+    pub base_date: Option<NaiveDate>,
+    /// From the latest accepted submission, else the definition.
+    pub person: String,
+    pub phone: String,
+}
+
+/// One row of 공약별 현황.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PledgeRow {
+    pub id: String,
+    pub number: Option<String>,
+    pub category: Option<String>,
+    pub core: bool,
+    pub title: String,
+    pub department: String,
+    /// The pledge report's file name, for a relative hyperlink from the outbox.
+    pub report_file: String,
+    pub leaves: usize,
+    pub filed: usize,
+    pub latest_base_date: Option<NaiveDate>,
+    /// 공약 총사업비 from the definition.
+    pub declared: Decimal,
+    /// 총계 of the consolidated submissions.
+    pub total: Decimal,
+    /// 총계 by source, aligned with [`Overview::sources`].
+    pub by_source: Vec<Decimal>,
+}
+
+impl PledgeRow {
+    pub fn diff(&self) -> Decimal {
+        self.total - self.declared
+    }
+}
+
+/// The round's counts over every leaf. `overdue` counts leaves that still owe a file
+/// after the due date, whether 미제출 or 반려.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub pledges: usize,
+    pub leaves: usize,
+    pub filed: usize,
+    pub missing: usize,
+    pub rejected: usize,
+    pub overdue: usize,
+}
+
+/// An amount table with its own columns: `총계, 기투자, years…, 임기후` (the union of
+/// the pledges' years) or, for 분야 × 재원, `총계, sources…`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Table {
+    pub columns: Vec<String>,
+    /// Label and cells, aligned with `columns`.
+    pub rows: Vec<(String, Vec<Decimal>)>,
+}
+
+/// One line of the 분야 table on 총괄.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryRow {
+    pub category: String,
+    pub pledges: usize,
+    pub leaves: usize,
+    pub declared: Decimal,
+    pub total: Decimal,
+    /// Aligned with [`Overview::sources`].
+    pub by_source: Vec<Decimal>,
+}
+
+/// Everything the overview workbook shows. No generation time in it: its digest
+/// decides whether the workbook is rewritten.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    pub city: Option<String>,
+    pub round: Option<Round>,
+    pub unit: String,
+    /// Funding sources of all pledges, in order of first appearance.
+    pub sources: Vec<String>,
+    /// Term years of all pledges (their union), ascending.
+    pub years: Vec<i32>,
+    pub counts: Counts,
+    /// In 관리번호 order.
+    pub pledges: Vec<PledgeRow>,
+    /// Grouped by department, then in 관리번호 and plan order.
+    pub leaves: Vec<LeafRow>,
+    pub categories: Vec<CategoryRow>,
+    /// City-wide 연차별 투자계획: `계` then one row per source.
+    pub invest: Table,
+    /// 분야 × 재원 (총계 by source).
+    pub by_category_source: Table,
+    /// 분야 × 연도 (the 계 row of each 분야).
+    pub by_category_year: Table,
+}
+
+/// The file name of a pledge's report (as in the outbox).
+pub fn report_file_name(pledge_id: &str) -> String {
+    format!("{pledge_id}_공약추진현황.xlsx")
+}
+
+/// Builds the overview from every ledger record (in arrival order).
+pub fn overview(catalog: &Catalog, records: &[Received], now: DateTime<Local>) -> Overview {
+    let reports = consolidate_all(&catalog.pledges, records, |_| true);
+    overview_of(catalog, &reports, records, now)
+}
+
+/// [`overview`] from pledge reports already consolidated (the engine has them).
+pub fn overview_of(
+    catalog: &Catalog,
+    reports: &[(&Pledge, PledgeReport)],
+    records: &[Received],
+    now: DateTime<Local>,
+) -> Overview {
+    let round = catalog.city.round.as_ref();
+    let today = now.date_naive();
+    let files = files_by_leaf(records, round);
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by(|&a, &b| number_order(reports[a].0, reports[b].0));
+
+    let sources = union_sources(reports.iter().map(|(p, _)| *p));
+    let years = union_years(reports.iter().map(|(p, _)| *p));
+    let mut pledges = Vec::new();
+    let mut leaves = Vec::new();
+    for &i in &order {
+        let (pledge, report) = &reports[i];
+        let mut filed = 0;
+        for (leaf, status) in pledge.leaves().iter().zip(&report.leaves) {
+            let key = leaf.key();
+            let seen = files.get(&(pledge.id.as_str(), &key));
+            let state = state_of(seen, round, today);
+            filed += usize::from(state.is_filed());
+            let last = seen.and_then(|s| s.last_any);
+            let cur = status.current.as_ref();
+            let info = cur
+                .and_then(|c| {
+                    let i = records.binary_search_by_key(&c.seq, |r| r.seq).ok()?;
+                    records.get(i)
+                })
+                .and_then(|r| r.submission.as_ref())
+                .map(|s| &s.info);
+            let def = leaf.contact();
+            let pick = |sub: Option<&String>, def: Option<&String>| {
+                sub.filter(|s| !s.trim().is_empty())
+                    .or(def)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            leaves.push(LeafRow {
+                department: leaf.department(pledge).to_owned(),
+                pledge_id: pledge.id.clone(),
+                number: pledge.number.clone(),
+                title: pledge.title.clone(),
+                leaf: key,
+                state,
+                file: last.map(|r| r.name.clone()),
+                received_at: last.map(|r| r.received_at),
+                base_date: cur.map(|c| c.base_date),
+                person: pick(info.map(|i| &i.person), def.map(|c| &c.name)),
+                phone: pick(info.map(|i| &i.phone), def.map(|c| &c.phone)),
+            });
+        }
+        pledges.push(PledgeRow {
+            id: pledge.id.clone(),
+            number: pledge.number.clone(),
+            category: pledge.category.clone(),
+            core: pledge.core,
+            title: pledge.title.clone(),
+            department: pledge.department.clone(),
+            report_file: report_file_name(&pledge.id),
+            leaves: report.leaves.len(),
+            filed,
+            latest_base_date: report
+                .leaves
+                .iter()
+                .filter_map(|l| l.current.as_ref().map(|c| c.base_date))
+                .max(),
+            declared: pledge.declared.total,
+            total: report.total.sum.first().copied().unwrap_or_default(),
+            by_source: sources
+                .iter()
+                .map(|s| source_total(report, s).unwrap_or_default())
+                .collect(),
+        });
+    }
+    // Stable: within a department, leaves stay in 관리번호 and plan order.
+    leaves.sort_by(|a, b| a.department.cmp(&b.department));
+
+    let ordered: Vec<&(&Pledge, PledgeReport)> = order.iter().map(|&i| &reports[i]).collect();
+    let counts = count(&pledges, &leaves);
+    let categories = categories(&pledges);
+    let (before, after) = labels(reports.iter().map(|(p, _)| *p));
+    let invest = city_table(&ordered, &sources, &years, &before, &after);
+    let by_category_source = category_sources(&categories, &sources);
+    let by_category_year = category_years(&ordered, &years);
+    Overview {
+        city: catalog.city.name.clone(),
+        round: round.cloned(),
+        unit: reports
+            .first()
+            .map_or_else(|| "백만원".to_owned(), |(p, _)| p.unit.clone()),
+        sources,
+        years,
+        counts,
+        pledges,
+        leaves,
+        categories,
+        invest,
+        by_category_source,
+        by_category_year,
+    }
+}
+
+/// The files of one leaf that matter to its state.
+#[derive(Default)]
+struct LeafFiles<'a> {
+    /// Latest file (accepted or rejected) ever received.
+    last_any: Option<&'a Received>,
+    /// Latest file received in the round (or ever, without a round).
+    last_in_round: Option<&'a Received>,
+    /// Whether an accepted file was received in the round.
+    accepted_in_round: bool,
+}
+
+fn files_by_leaf<'a>(
+    records: &'a [Received],
+    round: Option<&Round>,
+) -> HashMap<(&'a str, &'a LeafKey), LeafFiles<'a>> {
+    let mut out: HashMap<(&str, &LeafKey), LeafFiles> = HashMap::new();
+    for r in records {
+        if r.outcome == Outcome::Duplicate {
+            continue;
+        }
+        let pledge = r
+            .submission
+            .as_ref()
+            .map(|s| s.pledge_id.as_str())
+            .or(r.pledge_id.as_deref());
+        let (Some(pledge), Some(leaf)) = (pledge, r.leaf_for()) else {
+            continue;
+        };
+        let e = out.entry((pledge, leaf)).or_default();
+        // Records come in arrival order; `seq` decides anyway.
+        if e.last_any.is_none_or(|l| l.seq < r.seq) {
+            e.last_any = Some(r);
+        }
+        let in_round = round.is_none_or(|rd| r.received_at.date_naive() >= rd.opens);
+        if in_round {
+            if e.last_in_round.is_none_or(|l| l.seq < r.seq) {
+                e.last_in_round = Some(r);
+            }
+            e.accepted_in_round |= r.outcome == Outcome::Accepted;
+        }
+    }
+    out
+}
+
+/// The round's rule: filed when an accepted file arrived in the round, unless the
+/// latest file of the round was rejected; overdue once `today` is past the due date.
+fn state_of(files: Option<&LeafFiles>, round: Option<&Round>, today: NaiveDate) -> LeafState {
+    let overdue = round.map(|r| (today - r.due).num_days()).filter(|d| *d > 0);
+    match files.and_then(|f| f.last_in_round) {
+        Some(last) if last.outcome == Outcome::Rejected => {
+            let mut codes: Vec<Code> = Vec::new();
+            for f in last.findings.iter().filter(|f| f.is_error()) {
+                if !codes.contains(&f.code) {
+                    codes.push(f.code);
+                }
+            }
+            let reason = last
+                .findings
+                .iter()
+                .find(|f| f.is_error())
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            LeafState::Rejected {
+                codes,
+                reason,
+                overdue,
+            }
+        }
+        _ if files.is_some_and(|f| f.accepted_in_round) => LeafState::Filed,
+        _ => match overdue {
+            Some(days) => LeafState::Overdue { days },
+            None => LeafState::Missing,
+        },
+    }
+}
+
+fn count(pledges: &[PledgeRow], leaves: &[LeafRow]) -> Counts {
+    let mut c = Counts {
+        pledges: pledges.len(),
+        leaves: leaves.len(),
+        ..Counts::default()
+    };
+    for l in leaves {
+        match l.state {
+            LeafState::Filed => c.filed += 1,
+            LeafState::Rejected { .. } => c.rejected += 1,
+            LeafState::Missing | LeafState::Overdue { .. } => c.missing += 1,
+        }
+        c.overdue += usize::from(l.state.overdue_days().is_some());
+    }
+    c
+}
+
+/// 관리번호 order: natural, pledges without a number last (in catalog order).
+fn number_order(a: &Pledge, b: &Pledge) -> Ordering {
+    match (&a.number, &b.number) {
+        (Some(x), Some(y)) => natural_cmp(x, y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// One piece of a 관리번호 for comparison.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    Number(u64),
+    Text(String),
+}
+
+/// Splits a 관리번호 into numbers and text: digit runs, circled numbers (`①`) and
+/// Roman numerals standing alone (`III`, `Ⅳ`) are numbers, so `2` < `10`,
+/// `II` < `IX` < `X`. natord and similar crates know only ASCII digits.
+fn parts(s: &str) -> Vec<Part> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            let mut n: u64 = 0;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(chars[i] as u32 - '0' as u32));
+                i += 1;
+            }
+            out.push(Part::Number(n));
+        } else if let Some(n) = circled(c) {
+            out.push(Part::Number(n));
+            i += 1;
+        } else if c.is_alphanumeric() {
+            let start = i;
+            while i < chars.len()
+                && chars[i].is_alphanumeric()
+                && !chars[i].is_ascii_digit()
+                && circled(chars[i]).is_none()
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            out.push(match roman(&word) {
+                Some(n) => Part::Number(n),
+                None => Part::Text(word.to_lowercase()),
+            });
+        } else {
+            // Separators (`-`, `.`, spaces) only split.
+            i += 1;
+        }
+    }
+    out
+}
+
+fn circled(c: char) -> Option<u64> {
+    match c {
+        '①'..='⑳' => Some(u64::from(c as u32 - '①' as u32 + 1)),
+        '❶'..='❿' => Some(u64::from(c as u32 - '❶' as u32 + 1)),
+        _ => None,
+    }
+}
+
+/// A Roman numeral written with Latin capitals or the Unicode forms (`Ⅲ`).
+fn roman(word: &str) -> Option<u64> {
+    let mut total: u64 = 0;
+    let mut prev = 0;
+    for c in word.chars().rev() {
+        let v = match c {
+            'I' => 1,
+            'V' => 5,
+            'X' => 10,
+            'L' => 50,
+            'C' => 100,
+            'Ⅰ'..='Ⅻ' => {
+                return (word.chars().count() == 1).then(|| u64::from(c as u32 - 'Ⅰ' as u32 + 1));
+            }
+            'ⅰ'..='ⅻ' => {
+                return (word.chars().count() == 1).then(|| u64::from(c as u32 - 'ⅰ' as u32 + 1));
+            }
+            _ => return None,
+        };
+        if v < prev {
+            total = total.checked_sub(v)?;
+        } else {
+            total += v;
+            prev = v;
+        }
+    }
+    (total > 0).then_some(total)
+}
+
+/// Natural order of 관리번호: `3-2` < `3-10`, `III-①-1` < `III-②-1` < `IV-①-1`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
+}
+
+fn union_sources<'a>(pledges: impl Iterator<Item = &'a Pledge>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in pledges {
+        for s in &p.sources {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+    }
+    out
+}
+
+fn union_years<'a>(pledges: impl Iterator<Item = &'a Pledge>) -> Vec<i32> {
+    let set: std::collections::BTreeSet<i32> = pledges.flat_map(|p| p.term.years()).collect();
+    set.into_iter().collect()
+}
+
+/// 기투자 / 임기후 as the first pledge calls them.
+fn labels<'a>(mut pledges: impl Iterator<Item = &'a Pledge>) -> (String, String) {
+    pledges.next().map_or_else(
+        || ("기투자".to_owned(), "임기후".to_owned()),
+        |p| (p.before_label.clone(), p.after_label.clone()),
+    )
+}
+
+fn source_total(report: &PledgeReport, source: &str) -> Option<Decimal> {
+    report
+        .total
+        .sources
+        .iter()
+        .find(|(s, _)| s == source)
+        .and_then(|(_, cells)| cells.first().copied())
+}
+
+/// A pledge's row (`총계, 기투자, its years…, 임기후`) spread over the union columns.
+fn spread(pledge: &Pledge, cells: &[Decimal], years: &[i32], acc: &mut [Decimal]) {
+    let n = pledge.term.len();
+    if cells.len() != n + 3 || acc.len() != years.len() + 3 {
+        return;
+    }
+    acc[0] += cells[0];
+    acc[1] += cells[1];
+    for (i, y) in pledge.term.years().enumerate() {
+        if let Ok(j) = years.binary_search(&y) {
+            acc[2 + j] += cells[2 + i];
+        }
+    }
+    acc[years.len() + 2] += cells[n + 2];
+}
+
+fn amount_columns(years: &[i32], before: &str, after: &str) -> Vec<String> {
+    let mut columns = vec!["총계".to_owned(), before.to_owned()];
+    columns.extend(years.iter().map(|y| format!("{y}년")));
+    columns.push(after.to_owned());
+    columns
+}
+
+fn city_table(
+    reports: &[&(&Pledge, PledgeReport)],
+    sources: &[String],
+    years: &[i32],
+    before: &str,
+    after: &str,
+) -> Table {
+    let width = years.len() + 3;
+    let mut sum = vec![Decimal::ZERO; width];
+    let mut by_source = vec![vec![Decimal::ZERO; width]; sources.len()];
+    for (pledge, report) in reports {
+        spread(pledge, &report.total.sum, years, &mut sum);
+        for (name, cells) in &report.total.sources {
+            if let Some(i) = sources.iter().position(|s| s == name) {
+                spread(pledge, cells, years, &mut by_source[i]);
+            }
+        }
+    }
+    let mut rows = vec![("계".to_owned(), sum)];
+    rows.extend(sources.iter().cloned().zip(by_source));
+    Table {
+        columns: amount_columns(years, before, after),
+        rows,
+    }
+}
+
+fn categories(pledges: &[PledgeRow]) -> Vec<CategoryRow> {
+    let mut out: Vec<CategoryRow> = Vec::new();
+    for p in pledges {
+        let name = p.category.as_deref().unwrap_or(NO_CATEGORY);
+        let i = match out.iter().position(|c| c.category == name) {
+            Some(i) => i,
+            None => {
+                out.push(CategoryRow {
+                    category: name.to_owned(),
+                    pledges: 0,
+                    leaves: 0,
+                    declared: Decimal::ZERO,
+                    total: Decimal::ZERO,
+                    by_source: vec![Decimal::ZERO; p.by_source.len()],
+                });
+                out.len() - 1
+            }
+        };
+        let c = &mut out[i];
+        c.pledges += 1;
+        c.leaves += p.leaves;
+        c.declared += p.declared;
+        c.total += p.total;
+        for (acc, v) in c.by_source.iter_mut().zip(&p.by_source) {
+            *acc += *v;
+        }
+    }
+    out
+}
+
+fn category_sources(categories: &[CategoryRow], sources: &[String]) -> Table {
+    let mut columns = vec!["총계".to_owned()];
+    columns.extend(sources.iter().cloned());
+    let rows = categories
+        .iter()
+        .map(|c| {
+            let mut cells = vec![c.total];
+            cells.extend(c.by_source.iter().copied());
+            (c.category.clone(), cells)
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+fn category_years(reports: &[&(&Pledge, PledgeReport)], years: &[i32]) -> Table {
+    let mut acc: Vec<(String, Vec<Decimal>)> = Vec::new();
+    let width = years.len() + 3;
+    for (pledge, report) in reports {
+        let name = pledge.category.as_deref().unwrap_or(NO_CATEGORY);
+        let i = match acc.iter().position(|(c, _)| c == name) {
+            Some(i) => i,
+            None => {
+                acc.push((name.to_owned(), vec![Decimal::ZERO; width]));
+                acc.len() - 1
+            }
+        };
+        spread(pledge, &report.total.sum, years, &mut acc[i].1);
+    }
+    // 총계 and the years: 기투자 and 임기후 are on the city table above.
+    let mut columns = vec!["총계".to_owned()];
+    columns.extend(years.iter().map(|y| format!("{y}년")));
+    let rows = acc
+        .into_iter()
+        .map(|(c, cells)| {
+            let mut row = vec![cells[0]];
+            row.extend_from_slice(&cells[2..2 + years.len()]);
+            (c, row)
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+/// Per-department lines of the leaves that still owe something, for `gongyak status`.
+pub fn open_by_department(o: &Overview) -> BTreeMap<&str, Vec<&LeafRow>> {
+    let mut out: BTreeMap<&str, Vec<&LeafRow>> = BTreeMap::new();
+    for l in o.leaves.iter().filter(|l| !l.state.is_filed()) {
+        out.entry(l.department.as_str()).or_default().push(l);
+    }
+    out
+}
