@@ -650,3 +650,286 @@ pub fn open_by_department(o: &Overview) -> BTreeMap<&str, Vec<&LeafRow>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::finding::Finding;
+    use crate::core::model::{AmountRow, Investment, Submission, SubmissionInfo};
+    use chrono::TimeZone;
+
+    const ANSAN: &str = include_str!("../../templates/ansan-innopolis.toml");
+
+    /// A second and third pledge made from the Ansan one: other id, title, 관리번호,
+    /// 분야 and (for `term`) other years.
+    fn pledge(id: &str, number: Option<&str>, category: Option<&str>, term: (i32, i32)) -> Pledge {
+        let mut text = ANSAN
+            .replacen("id = \"ansan-innopolis\"", &format!("id = \"{id}\""), 1)
+            .replacen(
+                "title = \"안산 강소연구개발특구 및 안산사이언스밸리 첨단산업 거점 육성\"",
+                &format!("title = \"공약 {id}\""),
+                1,
+            )
+            .replacen("start = 2022", &format!("start = {}", term.0), 1)
+            .replacen("end = 2026", &format!("end = {}", term.1), 1);
+        let mut head = String::new();
+        if let Some(n) = number {
+            head.push_str(&format!("number = \"{n}\"\n"));
+        }
+        if let Some(c) = category {
+            head.push_str(&format!("category = \"{c}\"\n"));
+        }
+        text = format!("{head}{text}");
+        Pledge::from_toml(&text).unwrap()
+    }
+
+    fn catalog(pledges: Vec<Pledge>, round: Option<(u32, u32)>) -> Catalog {
+        let mut c = Catalog::default();
+        for p in pledges {
+            let path = format!("{}.toml", p.id).into();
+            c.add(p, path).unwrap();
+        }
+        c.city.name = Some("안산시".into());
+        c.city.round = round.map(|(opens, due)| Round {
+            name: "2026년 4분기".into(),
+            opens: NaiveDate::from_ymd_opt(2026, 12, opens).unwrap(),
+            due: NaiveDate::from_ymd_opt(2026, 12, due).unwrap(),
+        });
+        c
+    }
+
+    fn at(day: u32) -> DateTime<Local> {
+        Local.with_ymd_and_hms(2026, 12, day, 10, 0, 0).unwrap()
+    }
+
+    /// One record of `leaf` (index in plan order) of `p`: accepted with `amount` in
+    /// every term year and source 국비, or rejected with E-ROWSUM.
+    fn rec(seq: u64, p: &Pledge, leaf: usize, day: u32, accepted: bool, amount: i64) -> Received {
+        let key = p.leaves()[leaf].key();
+        let mut row = AmountRow::default();
+        for y in p.term.years() {
+            row.years.insert(y, Decimal::from(amount));
+        }
+        row.total = Decimal::from(amount * p.term.len() as i64);
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert("국비".to_owned(), row.clone());
+        Received {
+            seq,
+            received_at: at(day),
+            name: format!("{}_{leaf}_{seq}.xlsx", p.id),
+            size: 1,
+            hash: format!("{seq:064x}"),
+            outcome: if accepted {
+                Outcome::Accepted
+            } else {
+                Outcome::Rejected
+            },
+            stored_as: String::new(),
+            pledge_id: Some(p.id.clone()),
+            findings: if accepted {
+                Vec::new()
+            } else {
+                vec![Finding::new(Code::RowSum, None, "합계가 맞지 않습니다.")]
+            },
+            submission: accepted.then(|| Submission {
+                pledge_id: p.id.clone(),
+                leaf: key.clone(),
+                base_date: NaiveDate::from_ymd_opt(2026, 11, day.min(30)).unwrap(),
+                info: SubmissionInfo {
+                    department: p.department.clone(),
+                    person: if seq % 2 == 0 {
+                        "김담당".into()
+                    } else {
+                        String::new()
+                    },
+                    phone: "031-000-0000".into(),
+                },
+                unit: crate::core::normalize::Unit::Million,
+                investment: Investment { sum: row, sources },
+                targets: Default::default(),
+                roadmap: Vec::new(),
+            }),
+            named_leaf: (!accepted).then_some(key),
+        }
+    }
+
+    fn state<'a>(o: &'a Overview, id: &str, leaf: usize) -> &'a LeafState {
+        let rows: Vec<&LeafRow> = o.leaves.iter().filter(|l| l.pledge_id == id).collect();
+        &rows[leaf].state
+    }
+
+    #[test]
+    fn management_numbers_sort_naturally() {
+        let sorted = |v: &[&'static str]| {
+            let mut v = v.to_vec();
+            v.sort_by(|a, b| natural_cmp(a, b));
+            v
+        };
+        assert_eq!(
+            sorted(&["10", "2", "3-10", "3-2", "1"]),
+            ["1", "2", "3-2", "3-10", "10"]
+        );
+        assert_eq!(
+            sorted(&["IV-①-1", "III-②-1", "III-①-10", "III-①-2", "IX", "X"]),
+            ["III-①-2", "III-①-10", "III-②-1", "IV-①-1", "IX", "X"]
+        );
+        assert_eq!(natural_cmp("Ⅱ-1", "Ⅲ-1"), Ordering::Less);
+        assert_eq!(natural_cmp("경제-2", "경제-10"), Ordering::Less);
+        assert_eq!(natural_cmp("경제-2", "복지-1"), Ordering::Less);
+    }
+
+    #[test]
+    fn pledges_in_number_order_without_number_last() {
+        let c = catalog(
+            vec![
+                pledge("a", None, None, (2022, 2026)),
+                pledge("b", Some("10"), Some("경제"), (2022, 2026)),
+                pledge("c", Some("2"), Some("복지"), (2022, 2026)),
+            ],
+            None,
+        );
+        let o = overview(&c, &[], at(1));
+        let ids: Vec<&str> = o.pledges.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["c", "b", "a"]);
+        let cats: Vec<&str> = o.categories.iter().map(|c| c.category.as_str()).collect();
+        assert_eq!(cats, ["복지", "경제", NO_CATEGORY]);
+        assert_eq!(o.counts.leaves, 12);
+        assert_eq!(o.counts.missing, 12);
+        assert!(o.leaves.iter().all(|l| l.state == LeafState::Missing));
+    }
+
+    #[test]
+    fn round_counts_files_received_on_or_after_it_opens_and_overdue_after_due() {
+        let p = pledge("a", Some("1"), None, (2022, 2026));
+        let c = catalog(vec![p.clone()], Some((5, 10)));
+        let records = vec![
+            rec(1, &p, 0, 4, true, 1),  // before the round: does not count
+            rec(2, &p, 1, 5, true, 1),  // on the opening day: counts
+            rec(3, &p, 2, 6, true, 1),  // accepted, then
+            rec(4, &p, 2, 7, false, 0), // rejected: the latest file decides
+            rec(5, &p, 3, 6, false, 0), // rejected, then
+            rec(6, &p, 3, 8, true, 1),  // accepted again: filed
+        ];
+        let o = overview(&c, &records, at(9));
+        assert_eq!(state(&o, "a", 0), &LeafState::Missing);
+        assert_eq!(state(&o, "a", 1), &LeafState::Filed);
+        assert!(
+            matches!(state(&o, "a", 2), LeafState::Rejected { codes, overdue: None, .. } if codes == &[Code::RowSum])
+        );
+        assert_eq!(state(&o, "a", 3), &LeafState::Filed);
+        assert_eq!(
+            o.counts,
+            Counts {
+                pledges: 1,
+                leaves: 4,
+                filed: 2,
+                missing: 1,
+                rejected: 1,
+                overdue: 0
+            }
+        );
+        // Three days after the due date.
+        let late = overview(&c, &records, at(13));
+        assert_eq!(state(&late, "a", 0), &LeafState::Overdue { days: 3 });
+        assert_eq!(state(&late, "a", 0).label(), "기한 경과 3일");
+        assert_eq!(state(&late, "a", 2).overdue_days(), Some(3));
+        assert_eq!(late.counts.overdue, 2);
+        assert_eq!(late.pledges[0].filed, 2);
+        // On the due date itself nothing is late yet.
+        assert_eq!(overview(&c, &records, at(10)).counts.overdue, 0);
+    }
+
+    #[test]
+    fn without_a_round_the_latest_accepted_counts_and_nothing_is_overdue() {
+        let p = pledge("a", None, None, (2022, 2026));
+        let c = catalog(vec![p.clone()], None);
+        let records = vec![rec(1, &p, 0, 1, true, 1), rec(2, &p, 1, 2, false, 0)];
+        let o = overview(&c, &records, at(31));
+        assert_eq!(state(&o, "a", 0), &LeafState::Filed);
+        assert!(matches!(
+            state(&o, "a", 1),
+            LeafState::Rejected { overdue: None, .. }
+        ));
+        assert_eq!(o.counts.overdue, 0);
+        assert_eq!(o.counts.missing, 2);
+    }
+
+    #[test]
+    fn totals_come_from_the_consolidated_reports_over_the_union_of_years() {
+        let a = pledge("a", Some("1"), Some("경제"), (2022, 2026));
+        let b = pledge("b", Some("2"), Some("경제"), (2024, 2028));
+        let c = catalog(vec![a.clone(), b.clone()], None);
+        let records = vec![rec(1, &a, 0, 1, true, 10), rec(2, &b, 0, 1, true, 100)];
+        let o = overview(&c, &records, at(2));
+        assert_eq!(o.years, (2022..=2028).collect::<Vec<_>>());
+        let reports = consolidate_all(&c.pledges, &records, |_| true);
+        let (sum_label, sum) = &o.invest.rows[0];
+        assert_eq!(sum_label, "계");
+        assert_eq!(
+            sum[0],
+            reports.iter().map(|(_, r)| r.total.sum[0]).sum::<Decimal>()
+        );
+        assert_eq!(sum[0], Decimal::from(550));
+        // 2022: only a; 2024: both; 2028: only b.
+        let col = |y: i32| 2 + o.years.iter().position(|x| *x == y).unwrap();
+        assert_eq!(sum[col(2022)], Decimal::from(10));
+        assert_eq!(sum[col(2024)], Decimal::from(110));
+        assert_eq!(sum[col(2028)], Decimal::from(100));
+        assert_eq!(o.invest.rows[1].0, "국비");
+        assert_eq!(o.invest.rows[1].1[0], Decimal::from(550));
+        assert_eq!(o.invest.columns.len(), o.years.len() + 3);
+        // 분야 × 재원 and 분야 × 연도.
+        assert_eq!(
+            o.by_category_source.rows,
+            vec![("경제".to_owned(), {
+                let mut v = vec![Decimal::from(550), Decimal::from(550)];
+                v.extend([Decimal::ZERO; 3]);
+                v
+            })]
+        );
+        assert_eq!(o.by_category_year.rows[0].1[0], Decimal::from(550));
+        assert_eq!(o.by_category_year.rows[0].1.len(), 1 + o.years.len());
+        // Per pledge: declared against consolidated.
+        assert_eq!(o.pledges[0].total, Decimal::from(50));
+        assert_eq!(o.pledges[0].diff(), Decimal::from(50) - a.declared.total);
+        assert_eq!(
+            o.pledges[0].latest_base_date,
+            NaiveDate::from_ymd_opt(2026, 11, 1)
+        );
+        assert_eq!(o.pledges[0].report_file, "a_공약추진현황.xlsx");
+    }
+
+    #[test]
+    fn leaves_grouped_by_department_with_contacts_from_submission_else_definition() {
+        let text = ANSAN.replacen(
+            "name = \"스마트제조혁신센터 설립\"",
+            "name = \"스마트제조혁신센터 설립\"\ndepartment = \"기업지원과\"\ncontact = { name = \"홍길동\", phone = \"481-0000\" }",
+            1,
+        );
+        let p = Pledge::from_toml(&text).unwrap();
+        let c = catalog(vec![p.clone()], None);
+        // seq 2 is even: its submission names 김담당.
+        let records = vec![rec(2, &p, 0, 1, true, 1)];
+        let o = overview(&c, &records, at(2));
+        let depts: Vec<&str> = o.leaves.iter().map(|l| l.department.as_str()).collect();
+        assert_eq!(
+            depts,
+            ["기업지원과", "산업진흥과", "산업진흥과", "산업진흥과"]
+        );
+        assert_eq!(
+            (o.leaves[0].person.as_str(), o.leaves[0].phone.as_str()),
+            ("홍길동", "481-0000")
+        );
+        assert_eq!(o.leaves[1].person, "김담당");
+        assert_eq!(
+            o.leaves[1].file.as_deref(),
+            Some("ansan-innopolis_0_2.xlsx")
+        );
+        let open = open_by_department(&o);
+        assert_eq!(
+            open.keys().copied().collect::<Vec<_>>(),
+            ["기업지원과", "산업진흥과"]
+        );
+        assert_eq!(open["산업진흥과"].len(), 2);
+    }
+}

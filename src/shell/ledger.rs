@@ -237,6 +237,36 @@ impl Ledger {
     }
 }
 
+/// Reads the records of a ledger without opening it for writing, repairing it or
+/// taking any lock, so `gongyak status` works while the daemon runs. A last line still
+/// being written (no newline yet) is left out; no file means no records.
+///
+/// # Errors
+/// The file exists but cannot be read.
+pub fn read_records(path: &Path) -> Result<Vec<Received>> {
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the ledger {}", path.display()));
+        }
+    };
+    let complete = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let mut out = Vec::new();
+    for line in text[..complete].split(|&b| b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Received>(line) {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                tracing::warn!(ledger = %path.display(), error = %e, "unreadable ledger line skipped")
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

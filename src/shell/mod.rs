@@ -5,4 +5,5 @@ pub mod cli;
 pub mod engine;
 pub mod inbox;
 pub mod ledger;
+pub mod status;
 pub mod watch;
