@@ -5,6 +5,7 @@ mod common;
 mod faults;
 mod forms;
 mod hostile;
+mod overview;
 mod pipeline;
 mod report;
 mod tolerances;

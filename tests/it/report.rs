@@ -316,7 +316,7 @@ fn roadmap_is_a_gantt_of_quarters_filled_where_active() {
 }
 
 /// Text of one part of an xlsx package.
-fn part_text(parts: &[(String, Vec<u8>)], name: &str) -> String {
+pub(crate) fn part_text(parts: &[(String, Vec<u8>)], name: &str) -> String {
     let (_, d) = parts
         .iter()
         .find(|(n, _)| n == name)
@@ -325,7 +325,11 @@ fn part_text(parts: &[(String, Vec<u8>)], name: &str) -> String {
 }
 
 /// (row, col), 0-based, of every cell in a sheet whose style fills it with `rgb`.
-fn filled_cells(parts: &[(String, Vec<u8>)], sheet: &str, rgb: &str) -> BTreeSet<(usize, usize)> {
+pub(crate) fn filled_cells(
+    parts: &[(String, Vec<u8>)],
+    sheet: &str,
+    rgb: &str,
+) -> BTreeSet<(usize, usize)> {
     let styles = part_text(parts, "xl/styles.xml");
     let fills_at = styles.find("<fills").unwrap();
     let fills_end = styles.find("</fills>").unwrap();
