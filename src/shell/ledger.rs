@@ -289,6 +289,24 @@ mod tests {
     }
 
     #[test]
+    fn records_are_read_without_touching_the_file_and_a_line_in_progress_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        assert!(read_records(&path).unwrap().is_empty());
+        let mut text = String::new();
+        for r in [record(1, "a"), record(2, "b")] {
+            text.push_str(&serde_json::to_string(&r).unwrap());
+            text.push('\n');
+        }
+        text.push_str("{\"seq\":3,\"recei");
+        std::fs::write(&path, &text).unwrap();
+        let seqs: Vec<u64> = read_records(&path).unwrap().iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, [1, 2]);
+        // Unlike Ledger::open, the torn line is still there for the daemon to repair.
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+
+    #[test]
     fn nothing_is_on_disk_before_sync_and_a_rollback_forgets_the_batch() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.jsonl");

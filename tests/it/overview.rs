@@ -605,3 +605,63 @@ fn libreoffice_prints_the_overview() {
         assert!(std::fs::metadata(png.path()).unwrap().len() > 2_000);
     }
 }
+
+#[test]
+fn every_sheet_prints_on_a4_landscape_one_page_wide_in_the_report_font() {
+    let sb = city();
+    let parts = zip_entries(&std::fs::read(sb.outbox().join(OVERVIEW)).unwrap());
+    let styles = part_text(&parts, "xl/styles.xml");
+    assert!(styles.contains(r#"<name val="맑은 고딕"/>"#), "font");
+    assert!(styles.contains(r##"formatCode="#,##0;"##), "amount format");
+    let workbook = part_text(&parts, "xl/workbook.xml");
+    for i in 1..=4 {
+        let sheet = part_text(&parts, &format!("xl/worksheets/sheet{i}.xml"));
+        assert!(
+            sheet.contains(r#"paperSize="9""#) && sheet.contains(r#"orientation="landscape""#),
+            "sheet{i}"
+        );
+        assert!(
+            sheet.contains(r#"fitToHeight="0""#)
+                && sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+            "sheet{i}"
+        );
+        assert!(
+            sheet.contains(r#"state="frozen""#),
+            "sheet{i}: frozen panes"
+        );
+        assert!(
+            workbook.contains(&format!(
+                r#"<definedName name="_xlnm.Print_Titles" localSheetId="{}">"#,
+                i - 1
+            )),
+            "sheet{i}: repeated header rows"
+        );
+        // Values are values: no formula anywhere.
+        assert!(!sheet.contains("<f>"), "sheet{i} has a formula");
+    }
+    // The lists can be filtered.
+    for i in [2, 3] {
+        assert!(
+            part_text(&parts, &format!("xl/worksheets/sheet{i}.xml")).contains("<autoFilter ref="),
+            "sheet{i}"
+        );
+    }
+}
+
+#[test]
+fn submitted_text_that_looks_like_a_formula_stays_text_on_the_overview() {
+    let sb = Sandbox::new();
+    let mut b = innopolis();
+    b.set("제출정보", "B7", t("=HYPERLINK(\"http://x\",\"y\")"));
+    b.set("제출정보", "B8", t("+82-31-481-0000"));
+    sb.drop_bytes("@수식.xlsx", &b.to_bytes());
+    sb.gongyak_ok(&["run"]);
+    let g = read_sheet(&sb.outbox().join(OVERVIEW), "제출 현황");
+    let (r, _) = g.find("@수식.xlsx").unwrap();
+    assert!(
+        g.rows[r].contains(&"=HYPERLINK(\"http://x\",\"y\")".to_owned()),
+        "{:?}",
+        g.rows[r]
+    );
+    assert!(g.rows[r].contains(&"+82-31-481-0000".to_owned()));
+}

@@ -796,3 +796,33 @@ fn a_file_that_cannot_be_moved_is_recorded_once_and_moved_when_it_can() {
     assert_eq!(d.events("received").len(), 1, "{}", d.log());
     assert_eq!(d.events("accepted").len(), 1, "{}", d.log());
 }
+
+#[test]
+fn the_daemon_keeps_the_overview_current_with_the_pledge_reports() {
+    let sb = Sandbox::new();
+    let d = Daemon::running(&sb, &[]);
+    sb.drop_seed();
+    d.wait_for("the overview with all four leaves filed", || {
+        d.events("overview written")
+            .iter()
+            .any(|l| l.contains("filed=4"))
+    });
+    // A rejected file of a leaf: no pledge table changes, but the overview says 반려.
+    let mut bad = innopolis();
+    bad.set("투자계획", "C5", Cell::Num(99999.0));
+    sb.drop_bytes("innopolis_수정.xlsx", &bad.to_bytes());
+    d.wait_for("the overview with the rejected leaf", || {
+        d.events("overview written")
+            .iter()
+            .any(|l| l.contains("filed=3") && l.contains("rejected=1"))
+    });
+    let g = read_sheet(&sb.outbox().join("공약총괄현황.xlsx"), "제출 현황");
+    let (r, c) = g
+        .find("innopolis_수정.xlsx")
+        .expect("the rejected file is listed");
+    assert!(
+        g.get(r, c - 1).starts_with("반려 (E-"),
+        "{}",
+        g.get(r, c - 1)
+    );
+}
