@@ -858,6 +858,39 @@ mod tests {
     }
 
     #[test]
+    fn a_city_has_categories_departments_and_a_round_with_every_leaf_state() {
+        let spec = BatchSpec::new(0, 12);
+        let mut c = catalog(&spec);
+        c.city = crate::core::definition::City::from_toml(CITY_TOML).unwrap();
+        let p = &c.pledges[7];
+        assert_eq!(
+            (p.number.as_deref(), p.category.as_deref(), p.core),
+            (Some("2-2"), Some("복지"), true)
+        );
+        let leaves = p.leaves();
+        assert_eq!(
+            leaves[2].department(p),
+            format!("{}지원과", p.department.trim_end_matches('과'))
+        );
+        assert!(leaves[3].contact().is_some() && leaves[0].contact().is_none());
+        let cats: std::collections::BTreeSet<_> = c
+            .pledges
+            .iter()
+            .filter_map(|p| p.category.clone())
+            .collect();
+        assert_eq!(cats.len(), CATEGORIES.len());
+        let now = chrono::Local::now();
+        let o = crate::core::overview::overview(&c, &round_records(&spec, &c.pledges, now), now);
+        assert_eq!(o.counts.leaves, 60);
+        assert!(o.counts.filed > 0 && o.counts.rejected > 0 && o.counts.missing > 0);
+        // The round's due date has passed: whoever owes a file is overdue.
+        assert_eq!(o.counts.overdue, o.counts.missing + o.counts.rejected);
+        // Sums of a complete pledge match its declaration.
+        let complete = o.pledges.iter().find(|p| p.filed == p.leaves).unwrap();
+        assert_eq!(complete.diff(), Decimal::ZERO);
+    }
+
+    #[test]
     fn thousands_groups_like_staff_type() {
         assert_eq!(thousands(Decimal::from(1234567)), "1,234,567");
         assert_eq!(thousands(Decimal::from(100)), "100");

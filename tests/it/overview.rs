@@ -665,3 +665,37 @@ fn submitted_text_that_looks_like_a_formula_stays_text_on_the_overview() {
     );
     assert!(g.rows[r].contains(&"+82-31-481-0000".to_owned()));
 }
+
+#[test]
+fn the_readme_example_of_a_second_pledge_is_a_valid_definition() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let at = readme
+        .find("A second pledge, with the optional fields")
+        .expect("the example");
+    let start = at + readme[at..].find("```toml\n").unwrap() + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let p = gongyak::core::definition::Pledge::from_toml(&readme[start..end]).unwrap();
+    assert_eq!(
+        (p.number.as_deref(), p.category.as_deref(), p.core),
+        (Some("III-②-1"), Some("문화"), true)
+    );
+    let depts: Vec<(&str, Option<&str>)> = p
+        .leaves()
+        .iter()
+        .map(|l| (l.department(&p), l.contact().map(|c| c.name.as_str())))
+        .collect();
+    assert_eq!(
+        depts,
+        [
+            ("문화예술과", Some("박담당")),
+            ("공공건축과", Some("이설계")),
+            ("건축과", None)
+        ]
+    );
+    // The shipped city file is valid and names the city, with no round.
+    let city = gongyak::core::definition::City::load(&repo_templates()).unwrap();
+    assert_eq!(city.name.as_deref(), Some("안산시"));
+    assert!(city.round.is_none());
+}
