@@ -308,6 +308,25 @@ fn golden_overview_of_a_city_of_three_pledges() {
     let owing: std::collections::BTreeSet<usize> =
         (h + 1..h + 13).filter(|&r| g.get(r, 5) != "제출").collect();
     assert_eq!(filled, owing);
+    // The 반려 cell carries the Korean reason of the rejected file as a note.
+    let reason = ledger(&sb)
+        .into_iter()
+        .find(|r| r.name == "c0_수정.xlsx")
+        .and_then(|r| r.findings.into_iter().find(|f| f.is_error()))
+        .unwrap()
+        .message;
+    let comments = parts
+        .iter()
+        .find(|(n, _)| n.starts_with("xl/comments"))
+        .expect("a note");
+    let xml = String::from_utf8_lossy(&comments.1);
+    let escaped = reason
+        .replace('&', "&amp;")
+        .replace('\'', "&apos;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(xml.contains(&escaped) || xml.contains(&reason), "{xml}");
 
     // 연차별 투자계획(전체): the reference layout summed over the city.
     let g = read_sheet(&path, "연차별 투자계획(전체)");

@@ -22,7 +22,7 @@ pub(crate) const HEADS: [&str; 11] = [
 ];
 
 const WIDTHS: [(f64, f64); 11] = [
-    (10.0, 16.0),
+    (10.0, 22.0),
     (8.0, 10.0),
     (24.0, 30.0),
     (18.0, 24.0),
@@ -60,8 +60,12 @@ pub(crate) fn leaves_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
     for (i, h) in HEADS.iter().enumerate() {
         text(ws, (HEADER_ROW, i as u16), h, &st.header, &mut w)?;
     }
-    let wrap_bad = st
+    // Wrapped text centred like the cells beside it.
+    let wrap = st
         .wrap
+        .clone()
+        .set_align(rust_xlsxwriter::FormatAlign::VerticalCenter);
+    let wrap_bad = wrap
         .clone()
         .set_background_color(rust_xlsxwriter::Color::RGB(crate::xlsx::render::BAD_FILL));
     let mut row = HEADER_ROW + 1;
@@ -70,7 +74,7 @@ pub(crate) fn leaves_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
         let (f, fw) = if owes {
             (&st.missing, &wrap_bad)
         } else {
-            (&st.text, &st.wrap)
+            (&st.text, &wrap)
         };
         let cells: [String; 11] = [
             l.department.clone(),
@@ -96,6 +100,16 @@ pub(crate) fn leaves_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
             } else {
                 w.see(col, s);
             }
+        }
+        // The Korean reason of a 반려 on the state cell, for the officer's call.
+        if let LeafState::Rejected { reason, .. } = &l.state
+            && !reason.is_empty()
+        {
+            ws.insert_note(
+                row,
+                5,
+                &rust_xlsxwriter::Note::new(reason).add_author_prefix(false),
+            )?;
         }
         row += 1;
     }
