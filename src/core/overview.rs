@@ -737,7 +737,7 @@ mod tests {
                 base_date: NaiveDate::from_ymd_opt(2026, 11, day.min(30)).unwrap(),
                 info: SubmissionInfo {
                     department: p.department.clone(),
-                    person: if seq % 2 == 0 {
+                    person: if seq.is_multiple_of(2) {
                         "김담당".into()
                     } else {
                         String::new()

@@ -471,7 +471,7 @@ fn status_lists_who_owes_a_file_and_exits_1_until_everyone_filed() {
     let industry = text.find("[산업진흥과]").expect("department heading");
     assert!(culture < industry, "{text}");
     assert!(text.contains(&format!("  기한 경과 {late}일: 10 {B_TITLE} > 안산 강소연구개발특구 운영 — 담당 박담당 031-481-1111")), "{text}");
-    assert!(text.contains(&format!("  반려 (E-ROWSUM")), "{text}");
+    assert!(text.contains("  반려 (E-ROWSUM"), "{text}");
     assert!(text.contains("      사유: "), "{text}");
     assert_eq!(
         text.lines()
