@@ -762,26 +762,31 @@ impl Engine {
         let reports = consolidate_all(&self.catalog.pledges, self.ledger.records(), |_| true);
         let (outbox, digests) = (&self.cfg.outbox, &self.digests);
         // Compared, rendered and written on every core; a report whose content did
-        // not change is not rendered at all.
-        let mut results: Vec<Result<Option<(String, String, PathBuf)>>> = reports
-            .par_iter()
-            .filter(|(p, _)| only.is_none_or(|o| o.contains(&p.id)))
-            .map(|(pledge, report)| {
-                let out = Published {
-                    path: report_path(outbox, &pledge.id),
-                    key: &pledge.id,
-                    stem: &report_stem(&pledge.id),
-                };
-                let written = out.publish(outbox, digests, report, force, now, || {
-                    crate::xlsx::render::render_report(report, now)
-                })?;
-                if written.is_some() {
-                    tracing::info!(report = %out.path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
-                }
-                Ok(written)
-            })
-            .collect();
-        results.push(self.write_overview(&reports, force, now));
+        // not change is not rendered at all. The overview is built and rendered beside
+        // the pledge reports, not after them.
+        let render_pledges = || -> Vec<Result<Option<(String, String, PathBuf)>>> {
+            reports
+                .par_iter()
+                .filter(|(p, _)| only.is_none_or(|o| o.contains(&p.id)))
+                .map(|(pledge, report)| {
+                    let out = Published {
+                        path: report_path(outbox, &pledge.id),
+                        key: &pledge.id,
+                        stem: &report_stem(&pledge.id),
+                    };
+                    let written = out.publish(outbox, digests, report, force, now, || {
+                        crate::xlsx::render::render_report(report, now)
+                    })?;
+                    if written.is_some() {
+                        tracing::info!(report = %out.path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
+                    }
+                    Ok(written)
+                })
+                .collect()
+        };
+        let (mut results, overview) =
+            rayon::join(render_pledges, || self.write_overview(&reports, force, now));
+        results.push(overview);
         // Every report that was written counts, even when another one failed.
         let mut written = Vec::new();
         let mut failure = None;

@@ -123,6 +123,8 @@ pub(crate) fn invest_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
             .set_font(ChartFont::new().set_name(crate::xlsx::render::FONT));
         let width_px: f64 = widths.iter().map(|w| w * 7.0 + 5.0).sum();
         chart.set_width(width_px as u32).set_height(CHART_HEIGHT_PX);
+        // The chart on a page of its own, never cut by a page end.
+        ws.set_page_breaks(&[row])?;
         ws.insert_chart(row + 1, 0, &chart)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 2)?;

@@ -115,6 +115,7 @@ pub(crate) fn pledges_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
         ws.write_with_format(row, 7 + i as u16, *v, f)?;
     }
     w.apply(ws, 8.0, 18.0)?;
+    ws.set_column_width(4, w.get(4, 10.0, 24.0))?;
     ws.set_column_width(TITLE_COL, TITLE_WIDTH)?;
     hs.apply(ws)?;
     ws.set_freeze_panes(HEADER_ROW + 1, TITLE_COL + 1)?;
