@@ -27,7 +27,7 @@ const WIDTHS: [(f64, f64); 11] = [
     (24.0, 30.0),
     (18.0, 24.0),
     (12.0, 22.0),
-    (8.0, 24.0),
+    (8.0, 20.0),
     (14.0, 30.0),
     (11.0, 11.0),
     (17.0, 17.0),
@@ -93,7 +93,7 @@ pub(crate) fn leaves_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
         ];
         for (i, s) in cells.iter().enumerate() {
             let col = i as u16;
-            let wrapped = matches!(col, 2..=4 | 6);
+            let wrapped = matches!(col, 2..=6);
             ws.write_string_with_format(row, col, s, if wrapped { fw } else { f })?;
             if wrapped {
                 hs.need(row, 1, wrapped_lines(s, WIDTHS[i].1));
@@ -116,7 +116,7 @@ pub(crate) fn leaves_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
     ws.autofilter(HEADER_ROW, 0, row.saturating_sub(1).max(HEADER_ROW), last)?;
     for (i, (min, max)) in WIDTHS.iter().enumerate() {
         let col = i as u16;
-        let wd = if matches!(col, 2..=4 | 6) {
+        let wd = if matches!(col, 2..=6) {
             *max
         } else {
             w.get(col, *min, *max)
