@@ -836,7 +836,7 @@ impl Engine {
         )?;
         if written.is_some() {
             let c = &overview.counts;
-            tracing::info!(report = %out.path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, rejected = c.rejected, overdue = c.overdue, "overview written");
+            tracing::info!(report = %out.path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, sent_back = c.rejected, overdue = c.overdue, "overview written");
         }
         Ok(written)
     }
