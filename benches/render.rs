@@ -145,7 +145,6 @@ fn records(p: &Pledge) -> Vec<Received> {
                 stored_as: format!("accepted/제출_{i:04}.xlsx"),
                 pledge_id: Some(p.id.clone()),
                 findings: Vec::new(),
-                named_leaf: None,
                 submission: Some(Submission {
                     pledge_id: p.id.clone(),
                     leaf: leaf.key(),
@@ -178,6 +177,7 @@ fn records(p: &Pledge) -> Vec<Received> {
                         },
                     }],
                 }),
+                named: None,
             }
         })
         .collect()

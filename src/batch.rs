@@ -487,7 +487,7 @@ pub fn round_records(
                 } else {
                     Vec::new()
                 },
-                named_leaf: rejected.then(|| leaf.key()),
+                named: rejected.then(|| leaf.key()),
                 submission: (!rejected).then(|| Submission {
                     pledge_id: pledge.id.clone(),
                     leaf: leaf.key(),
@@ -935,8 +935,13 @@ mod tests {
                         let what = format!("{drift:?} {unit:?} leaf {leaf} typo {typo}");
                         if typo {
                             assert!(!c.accepted(), "{what}");
+                            // The totals are formulas whose stored results the typo
+                            // left behind: a stale table, one finding for all of it.
                             assert!(
-                                c.findings.iter().any(|f| f.code == Code::RowSum),
+                                c.findings.iter().any(|f| matches!(
+                                    f.kind,
+                                    Some(crate::core::finding::Kind::StaleFormulas { .. })
+                                )),
                                 "{what}: {:#?}",
                                 c.findings
                             );

@@ -317,7 +317,7 @@ fn files_by_leaf<'a>(
             .as_ref()
             .map(|s| s.pledge_id.as_str())
             .or(r.pledge_id.as_deref());
-        let (Some(pledge), Some(leaf)) = (pledge, r.leaf_for()) else {
+        let (Some(pledge), Some(leaf)) = (pledge, r.leaf_named()) else {
             continue;
         };
         let e = out.entry((pledge, leaf)).or_default();
@@ -749,7 +749,7 @@ mod tests {
                 targets: Default::default(),
                 roadmap: Vec::new(),
             }),
-            named_leaf: (!accepted).then_some(key),
+            named: (!accepted).then_some(key),
         }
     }
 

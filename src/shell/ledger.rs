@@ -284,7 +284,7 @@ mod tests {
             pledge_id: None,
             findings: Vec::new(),
             submission: None,
-            named_leaf: None,
+            named: None,
         }
     }
 

@@ -544,7 +544,7 @@ fn a_broken_city_file_stops_start_up_with_file_line_and_field() {
         assert_eq!(out.status.code(), Some(2), "{cmd}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("gongyak.toml") && err.contains("line 4") && err.contains("opens"),
+            err.contains("gongyak.toml") && err.contains("4번째 줄") && err.contains("`opens`"),
             "{cmd}: {err}"
         );
     }
