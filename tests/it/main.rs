@@ -11,3 +11,4 @@ mod pipeline;
 mod report;
 mod tolerances;
 mod watch;
+mod workbooks;
