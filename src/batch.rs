@@ -474,14 +474,14 @@ pub fn round_records(
                 received_at: received,
                 name: format!("{}_{}.xlsx", pledge.id, l + 1),
                 size: 8_500,
-                hash: format!("{seq:064x}"),
+                hash: format!("{seq:064x}").into(),
                 outcome: if rejected {
                     Outcome::Rejected
                 } else {
                     Outcome::Accepted
                 },
-                stored_as: format!("accepted/{}_{}.xlsx", pledge.id, l + 1),
-                pledge_id: Some(pledge.id.clone()),
+                stored_as: format!("accepted/{}_{}.xlsx", pledge.id, l + 1).into(),
+                pledge_id: Some(pledge.id.clone().into()),
                 findings: if rejected {
                     vec![Finding::new(Code::RowSum, None, "합계가 맞지 않습니다.")]
                 } else {

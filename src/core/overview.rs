@@ -718,14 +718,14 @@ mod tests {
             received_at: at(day),
             name: format!("{}_{leaf}_{seq}.xlsx", p.id),
             size: 1,
-            hash: format!("{seq:064x}"),
+            hash: format!("{seq:064x}").into(),
             outcome: if accepted {
                 Outcome::Accepted
             } else {
                 Outcome::Rejected
             },
-            stored_as: String::new(),
-            pledge_id: Some(p.id.clone()),
+            stored_as: String::new().into(),
+            pledge_id: Some(p.id.clone().into()),
             findings: if accepted {
                 Vec::new()
             } else {

@@ -29,7 +29,13 @@ struct Json<'a> {
 /// The definitions are invalid or the ledger cannot be read.
 pub fn load(cfg: &Config, now: DateTime<Local>) -> Result<Overview> {
     let catalog = Catalog::load(&cfg.templates)?;
-    let records = crate::shell::ledger::read_records(&cfg.state_dir().join("ledger.jsonl"))?;
+    // No ledger yet: nothing received, every leaf 미제출.
+    let path = cfg.state_dir().join("ledger.jsonl");
+    let records = if path.exists() {
+        crate::shell::ledger::read_records(&path)?
+    } else {
+        Vec::new()
+    };
     Ok(overview(&catalog, &records, now))
 }
 
