@@ -9,6 +9,7 @@
 use crate::core::consolidate::{Outcome, PledgeReport, Received, consolidate_all};
 use crate::core::definition::{Catalog, LeafKey, Pledge, Round};
 use crate::core::finding::Code;
+use crate::core::model::AmountRow;
 use chrono::{DateTime, Local, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -257,7 +258,7 @@ pub fn overview_of(
                 .filter_map(|l| l.current.as_ref().map(|c| c.base_date))
                 .max(),
             declared: pledge.declared.total,
-            total: report.total.sum.first().copied().unwrap_or_default(),
+            total: report.total.sum.total,
             by_source: sources
                 .iter()
                 .map(|s| source_total(report, s).unwrap_or_default())
@@ -518,23 +519,22 @@ fn source_total(report: &PledgeReport, source: &str) -> Option<Decimal> {
         .sources
         .iter()
         .find(|(s, _)| s == source)
-        .and_then(|(_, cells)| cells.first().copied())
+        .map(|(_, row)| row.total)
 }
 
 /// A pledge's row (`총계, 기투자, its years…, 임기후`) spread over the union columns.
-fn spread(pledge: &Pledge, cells: &[Decimal], years: &[i32], acc: &mut [Decimal]) {
-    let n = pledge.term.len();
-    if cells.len() != n + 3 || acc.len() != years.len() + 3 {
+fn spread(pledge: &Pledge, row: &AmountRow, years: &[i32], acc: &mut [Decimal]) {
+    if acc.len() != years.len() + 3 {
         return;
     }
-    acc[0] += cells[0];
-    acc[1] += cells[1];
-    for (i, y) in pledge.term.years().enumerate() {
-        if let Ok(j) = years.binary_search(&y) {
-            acc[2 + j] += cells[2 + i];
+    acc[0] += row.total;
+    acc[1] += row.before;
+    for y in pledge.term.years() {
+        if let (Ok(j), Some(v)) = (years.binary_search(&y), row.years.get(&y)) {
+            acc[2 + j] += *v;
         }
     }
-    acc[years.len() + 2] += cells[n + 2];
+    acc[years.len() + 2] += row.after;
 }
 
 fn amount_columns(years: &[i32], before: &str, after: &str) -> Vec<String> {
@@ -867,7 +867,10 @@ mod tests {
         assert_eq!(sum_label, "계");
         assert_eq!(
             sum[0],
-            reports.iter().map(|(_, r)| r.total.sum[0]).sum::<Decimal>()
+            reports
+                .iter()
+                .map(|(_, r)| r.total.sum.total)
+                .sum::<Decimal>()
         );
         assert_eq!(sum[0], Decimal::from(550));
         // 2022: only a; 2024: both; 2028: only b.

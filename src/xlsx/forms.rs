@@ -536,13 +536,8 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         &st.unit_note,
     )?;
 
-    let mut headers = vec![
-        "구분".to_owned(),
-        "총계".to_owned(),
-        pledge.before_label.clone(),
-    ];
-    headers.extend(years.iter().map(|y| format!("{y}년")));
-    headers.push(pledge.after_label.clone());
+    let mut headers = vec!["구분".to_owned()];
+    headers.extend(pledge.columns().into_iter().map(|c| pledge.column_label(c)));
     for (c, h) in headers.iter().enumerate() {
         let c = u16::try_from(c).unwrap_or(u16::MAX);
         ws.write_with_format(header_row, c, h.as_str(), &st.header)?;

@@ -6,3 +6,4 @@ pub mod forms;
 pub mod overview;
 pub mod render;
 pub mod review;
+pub(crate) mod source_layout;

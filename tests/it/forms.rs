@@ -1074,7 +1074,7 @@ fn forms_filled_by_openpyxl_and_recalculated_by_libreoffice_consolidate_to_the_p
         let what = format!("{seed} → {}", path.display());
         // The cached 계/총계 are the recomputed sums, not the blank form's 0s.
         let g = read_sheet(path, INV);
-        let sum = s.investment.sum.cells(pledge.term.years());
+        let sum = s.investment.sum.cells(&pledge.columns());
         for (col, v) in layout.columns.iter().zip(&sum) {
             assert_eq!(
                 cached(&g, &layout.sum_row[col]),

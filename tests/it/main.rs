@@ -9,6 +9,7 @@ mod hostile;
 mod intake;
 mod overview;
 mod pipeline;
+mod print;
 mod report;
 mod tolerances;
 mod watch;

@@ -128,6 +128,6 @@ pub(crate) fn invest_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
         ws.insert_chart(row + 1, 0, &chart)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 2)?;
-    setup_print(ws, HEADER_ROW)?;
+    setup_print(ws, Some((0, HEADER_ROW)))?;
     Ok(())
 }

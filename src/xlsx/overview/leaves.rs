@@ -125,6 +125,6 @@ pub(crate) fn leaves_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
     }
     hs.apply(ws)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
-    setup_print(ws, HEADER_ROW)?;
+    setup_print(ws, Some((0, HEADER_ROW)))?;
     Ok(())
 }

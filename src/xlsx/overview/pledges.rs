@@ -119,6 +119,6 @@ pub(crate) fn pledges_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
     ws.set_column_width(TITLE_COL, TITLE_WIDTH)?;
     hs.apply(ws)?;
     ws.set_freeze_panes(HEADER_ROW + 1, TITLE_COL + 1)?;
-    setup_print(ws, HEADER_ROW)?;
+    setup_print(ws, Some((0, HEADER_ROW)))?;
     Ok(())
 }

@@ -114,6 +114,6 @@ pub(crate) fn summary_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
     )?;
     w.apply(ws, 10.0, 20.0)?;
     ws.set_freeze_panes(1, 0)?;
-    setup_print(ws, 0)?;
+    setup_print(ws, Some((0, 0)))?;
     Ok(())
 }
