@@ -41,3 +41,21 @@ pick 7 findings
 pick 8 history
 cp "$(ls "$work"/pdf/review-*1.png | head -1)" "$root/docs/review-findings.png"
 echo "wrote docs/report-*.png docs/review-findings.png"
+
+# --- The overview (issue 14): docs/overview-summary.png (총괄) and
+# docs/overview-leaves.png (제출 현황) of a generated city of four pledges with 분야,
+# departments and a round past its due date; 17 files for 20 leaves, so three are
+# 미제출 (기한 경과) and the batch's typo files show 반려.
+city="$work/city"
+cargo run --quiet --manifest-path "$root/Cargo.toml" --example make_batch -- 17 "$city" --pledges 4 >/dev/null
+mkdir -p "$city/outbox" "$city/pdf"
+"$root/target/debug/gongyak" --quiet run --inbox "$city/inbox" --outbox "$city/outbox" \
+  --templates "$city/templates" >/dev/null || true
+soffice "-env:UserInstallation=file://$work/lo-profile" --headless \
+  --convert-to pdf --outdir "$city/pdf" "$city/outbox/공약총괄현황.xlsx" >/dev/null
+pdftoppm -png -r 80 "$city/pdf/공약총괄현황.pdf" "$city/pdf/page"
+ls "$city/pdf"/page-*.png >/dev/null
+cp "$city/pdf/page-1.png" "$root/docs/overview-summary.png"
+# 제출 현황 is the third sheet; each of the first two prints on one page.
+cp "$city/pdf/page-3.png" "$root/docs/overview-leaves.png"
+echo "wrote docs/overview-summary.png docs/overview-leaves.png"

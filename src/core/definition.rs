@@ -398,7 +398,7 @@ pub const CITY_FILE: &str = "gongyak.toml";
 
 /// The current reporting round: a leaf counts as filed when an accepted submission of
 /// it was received on or after `opens`; after `due` it is overdue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Round {
     pub name: String,
     pub opens: NaiveDate,

@@ -8,6 +8,7 @@ pub mod finding;
 pub mod intake;
 pub mod model;
 pub mod normalize;
+pub mod overview;
 pub mod parse;
 pub mod read;
 pub mod validate;

@@ -137,6 +137,16 @@ pub enum Command {
         #[command(flatten)]
         folders: Folders,
     },
+    /// Show the reporting round: who has not filed, whose file was sent back, who is
+    /// late (by department), then the counts. Exit 0 only when every leaf is filed and
+    /// accepted, 1 otherwise. Reads the ledger only: works while `watch` runs.
+    Status {
+        #[command(flatten)]
+        dirs: Dirs,
+        /// Print JSON instead of text, for other tools.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the blank submission form of every program into <templates>/forms, one
     /// Excel file per program (or sub-program), ready to mail to the staff who fill it.
     Template {
@@ -327,6 +337,17 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
                 any_error |= has_errors(&c.findings) || !c.accepted();
             }
             Ok(u8::from(any_error))
+        }
+        Command::Status { dirs, json } => {
+            let cfg = dirs.config();
+            let now = chrono::Local::now();
+            let o = crate::shell::status::load(&cfg, now)?;
+            if json {
+                println!("{}", crate::shell::status::json(&o, now)?);
+            } else {
+                print!("{}", crate::shell::status::text(&o, now));
+            }
+            Ok(u8::from(!crate::shell::status::complete(&o)))
         }
         Command::Template { templates, out } => {
             let catalog = Catalog::load(&templates)?;

@@ -712,42 +712,36 @@ impl Engine {
         force: bool,
     ) -> Result<Vec<PathBuf>> {
         let now = Local::now();
-        let reports = consolidate_all(&self.catalog.pledges, self.ledger.records(), |p| {
-            only.is_none_or(|o| o.contains(p.id.as_str()))
-        });
+        // Every pledge is consolidated (cheap: one pass over the ledger) because the
+        // overview sums them all; only the selected ones are rendered.
+        let reports = consolidate_all(&self.catalog.pledges, self.ledger.records(), |_| true);
         let (outbox, digests) = (&self.cfg.outbox, &self.digests);
         // Compared, rendered and written on every core; a report whose content did
-        // not change is not rendered at all.
-        let results: Vec<Result<Option<(String, String, PathBuf)>>> = reports
-            .par_iter()
-            .map(|(pledge, report)| {
-                let digest = String::from(sha256_hex(&serde_json::to_vec(report)?));
-                let path = report_path(outbox, &pledge.id);
-                let changed = digests.get(&pledge.id) != Some(&digest);
-                if !force && !changed && path.exists() {
-                    return Ok(None);
-                }
-                let bytes = crate::xlsx::render::render_report(report, now)?;
-                fsio::atomic_write(&path, &bytes)?;
-                if changed {
-                    let history = outbox.join("history");
-                    // Our own subfolder of the outbox: made when missing.
-                    std::fs::create_dir_all(&history)
-                        .with_context(|| format!("cannot create {}", history.display()))?;
-                    let stem = report_stem(&pledge.id);
-                    fsio::atomic_write(
-                        &history.join(format!("{stem}_{}.xlsx", now.format("%Y%m%d-%H%M%S-%3f"))),
-                        &bytes,
-                    )?;
-                    fsio::atomic_write(
-                        &history.join(format!(".{}.sha256", pledge.id)),
-                        digest.as_bytes(),
-                    )?;
-                }
-                tracing::info!(report = %path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
-                Ok(Some((pledge.id.clone(), digest, path)))
-            })
-            .collect();
+        // not change is not rendered at all. The overview is built and rendered beside
+        // the pledge reports, not after them.
+        let render_pledges = || -> Vec<Result<Option<(String, String, PathBuf)>>> {
+            reports
+                .par_iter()
+                .filter(|(p, _)| only.is_none_or(|o| o.contains(p.id.as_str())))
+                .map(|(pledge, report)| {
+                    let out = Published {
+                        path: report_path(outbox, &pledge.id),
+                        key: &pledge.id,
+                        stem: &report_stem(&pledge.id),
+                    };
+                    let written = out.publish(outbox, digests, report, force, now, || {
+                        crate::xlsx::render::render_report(report, now)
+                    })?;
+                    if written.is_some() {
+                        tracing::info!(report = %out.path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
+                    }
+                    Ok(written)
+                })
+                .collect()
+        };
+        let (mut results, overview) =
+            rayon::join(render_pledges, || self.write_overview(&reports, force, now));
+        results.push(overview);
         // Every report that was written counts, even when another one failed.
         let mut written = Vec::new();
         let mut failure = None;
@@ -765,6 +759,93 @@ impl Engine {
             Some(e) => Err(e),
             None => Ok(written),
         }
+    }
+}
+
+impl Engine {
+    /// Writes `outbox/공약총괄현황.xlsx` from the reports just consolidated, with the
+    /// same rules as a pledge report (SPEC §9).
+    fn write_overview(
+        &self,
+        reports: &[(
+            &crate::core::definition::Pledge,
+            crate::core::consolidate::PledgeReport,
+        )],
+        force: bool,
+        now: chrono::DateTime<Local>,
+    ) -> Result<Option<(String, String, PathBuf)>> {
+        let overview =
+            crate::core::overview::overview_of(&self.catalog, reports, self.ledger.records(), now);
+        let out = Published {
+            path: self.cfg.outbox.join(crate::xlsx::overview::FILE_NAME),
+            key: OVERVIEW_KEY,
+            stem: OVERVIEW_KEY,
+        };
+        let written = out.publish(
+            &self.cfg.outbox,
+            &self.digests,
+            &overview,
+            force,
+            now,
+            || crate::xlsx::overview::render_overview(&overview, now),
+        )?;
+        if written.is_some() {
+            let c = &overview.counts;
+            tracing::info!(report = %out.path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, sent_back = c.rejected, overdue = c.overdue, "overview written");
+        }
+        Ok(written)
+    }
+}
+
+/// The overview's key among the digests (its history copies are named after it).
+const OVERVIEW_KEY: &str = "공약총괄현황";
+
+/// A workbook in the outbox under a stable name.
+struct Published<'a> {
+    path: PathBuf,
+    /// Names its digest file `history/.<key>.sha256`.
+    key: &'a str,
+    /// Names its dated copies `history/<stem>_<time>.xlsx`.
+    stem: &'a str,
+}
+
+impl Published<'_> {
+    /// Renders and replaces the workbook atomically when its content (the digest of
+    /// `content`) changed, or it is missing, or `force`; a dated copy goes to
+    /// `history/` only when the content changed. Returns (key, digest, path) when
+    /// written.
+    fn publish<T: serde::Serialize>(
+        &self,
+        outbox: &Path,
+        digests: &HashMap<String, String>,
+        content: &T,
+        force: bool,
+        now: chrono::DateTime<Local>,
+        render: impl FnOnce() -> Result<Vec<u8>>,
+    ) -> Result<Option<(String, String, PathBuf)>> {
+        let digest = String::from(sha256_hex(&serde_json::to_vec(content)?));
+        let changed = digests.get(self.key) != Some(&digest);
+        if !force && !changed && self.path.exists() {
+            return Ok(None);
+        }
+        let bytes = render()?;
+        fsio::atomic_write(&self.path, &bytes)?;
+        if changed {
+            let history = outbox.join("history");
+            fsio::atomic_write(
+                &history.join(format!(
+                    "{}_{}.xlsx",
+                    self.stem,
+                    now.format("%Y%m%d-%H%M%S-%3f")
+                )),
+                &bytes,
+            )?;
+            fsio::atomic_write(
+                &history.join(format!(".{}.sha256", self.key)),
+                digest.as_bytes(),
+            )?;
+        }
+        Ok(Some((self.key.to_owned(), digest, self.path.clone())))
     }
 }
 
@@ -833,11 +914,12 @@ fn load_digests(outbox: &Path, catalog: &Catalog) -> HashMap<String, String> {
     catalog
         .pledges
         .iter()
-        .filter_map(|p| {
-            let d =
-                std::fs::read_to_string(outbox.join("history").join(format!(".{}.sha256", p.id)))
-                    .ok()?;
-            Some((p.id.clone(), d.trim().to_owned()))
+        .map(|p| p.id.as_str())
+        .chain([OVERVIEW_KEY])
+        .filter_map(|key| {
+            let d = std::fs::read_to_string(outbox.join("history").join(format!(".{key}.sha256")))
+                .ok()?;
+            Some((key.to_owned(), d.trim().to_owned()))
         })
         .collect()
 }

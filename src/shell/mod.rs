@@ -6,4 +6,5 @@ pub mod engine;
 pub mod fsio;
 pub mod inbox;
 pub mod ledger;
+pub mod status;
 pub mod watch;

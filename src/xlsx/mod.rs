@@ -3,6 +3,7 @@
 //! to disk is the shell's job.
 
 pub mod forms;
+pub mod overview;
 pub mod render;
 pub mod review;
 pub(crate) mod source_layout;

@@ -113,6 +113,13 @@ impl Widths {
             .unwrap_or(0.0)
             .clamp(min, max)
     }
+    /// Sets every tracked column to its width, clamped to `min..=max`.
+    pub(crate) fn apply(&self, ws: &mut Worksheet, min: f64, max: f64) -> Result<()> {
+        for c in 0..self.0.len() as u16 {
+            ws.set_column_width(c, self.get(c, min, max))?;
+        }
+        Ok(())
+    }
 }
 
 /// Row heights a sheet needs for its wrapped text, applied once at the end.

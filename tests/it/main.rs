@@ -8,6 +8,7 @@ mod forms;
 mod hostile;
 mod intake;
 mod operator;
+mod overview;
 mod pipeline;
 mod print;
 mod report;

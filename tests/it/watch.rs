@@ -526,7 +526,10 @@ fn three_hundred_files_at_once_are_all_processed_with_few_report_writes() {
         std::fs::read_dir(sb.outbox().join("history"))
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".xlsx"))
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.starts_with("ansan-innopolis_") && n.ends_with(".xlsx")
+            })
             .count()
     };
     // Each write logs its line after its dated copy.
@@ -853,6 +856,36 @@ fn a_ledger_inside_a_shared_inbox_is_warned_about_at_start() {
     // With --state outside the share, nothing to warn about.
     let d = Daemon::running(&sb, &["--state", "state"]);
     assert!(d.with("shared_state=true").is_empty(), "{}", d.log());
+}
+
+#[test]
+fn the_daemon_keeps_the_overview_current_with_the_pledge_reports() {
+    let sb = Sandbox::new();
+    let d = Daemon::running(&sb, &[]);
+    sb.drop_seed();
+    d.wait_for("the overview with all four leaves filed", || {
+        d.events("overview written")
+            .iter()
+            .any(|l| l.contains("filed=4"))
+    });
+    // A rejected file of a leaf: no pledge table changes, but the overview says 반려.
+    let mut bad = innopolis();
+    bad.set("투자계획", "C5", Cell::Num(99999.0));
+    sb.drop_bytes("innopolis_수정.xlsx", &bad.to_bytes());
+    d.wait_for("the overview with the rejected leaf", || {
+        d.events("overview written")
+            .iter()
+            .any(|l| l.contains("filed=3") && l.contains("sent_back=1"))
+    });
+    let g = read_sheet(&sb.outbox().join("공약총괄현황.xlsx"), "제출 현황");
+    let (r, c) = g
+        .find("innopolis_수정.xlsx")
+        .expect("the rejected file is listed");
+    assert!(
+        g.get(r, c - 1).starts_with("반려 (E-"),
+        "{}",
+        g.get(r, c - 1)
+    );
 }
 
 /// Issue 13 item 2: in `watch` every ledger change reaches the report, not only

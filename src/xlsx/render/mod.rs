@@ -56,28 +56,28 @@ pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
 
 /// The formats of one report, built once.
-struct Styles {
-    title: Format,
+pub(crate) struct Styles {
+    pub(crate) title: Format,
     /// A short line under a sheet's title (what the sheet lists, or that it is empty).
-    lead: Format,
-    subtitle: Format,
-    unit: Format,
-    header: Format,
-    label: Format,
-    group: Format,
-    text: Format,
-    wrap: Format,
-    amount: Format,
-    amount_bold: Format,
-    amount_bad: Format,
-    missing: Format,
-    warn: Format,
-    gantt: Format,
-    plain: Format,
+    pub(crate) lead: Format,
+    pub(crate) subtitle: Format,
+    pub(crate) unit: Format,
+    pub(crate) header: Format,
+    pub(crate) label: Format,
+    pub(crate) group: Format,
+    pub(crate) text: Format,
+    pub(crate) wrap: Format,
+    pub(crate) amount: Format,
+    pub(crate) amount_bold: Format,
+    pub(crate) amount_bad: Format,
+    pub(crate) missing: Format,
+    pub(crate) warn: Format,
+    pub(crate) gantt: Format,
+    pub(crate) plain: Format,
 }
 
 impl Styles {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let base = Format::new().set_font_name(FONT).set_font_size(10);
         let cell = base
             .clone()
@@ -135,7 +135,7 @@ impl Styles {
 
 /// Writes `text` over a range, merged when it spans more than one cell (a one-cell
 /// merge is an error in xlsx).
-fn put(
+pub(crate) fn put(
     ws: &mut Worksheet,
     (r1, c1): (u32, u16),
     (r2, c2): (u32, u16),
@@ -225,7 +225,7 @@ fn set_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<()> {
 /// A4 landscape, one page wide, `repeat` rows (first, last) on top of each page, page
 /// numbers. The widths are the sheet's own, chosen so that the scale stays at or above
 /// [`MIN_PRINT_SCALE`] (a unit test checks every sheet).
-fn setup_print(ws: &mut Worksheet, repeat: Option<(u32, u32)>) -> Result<()> {
+pub(crate) fn setup_print(ws: &mut Worksheet, repeat: Option<(u32, u32)>) -> Result<()> {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_margins(SIDE_MARGIN_IN, SIDE_MARGIN_IN, 0.75, 0.75, 0.3, 0.3);
