@@ -369,6 +369,18 @@ pub fn reason_finding(
     Some(Finding::of(kind, Some(Place::sheet(INFO_SHEET))))
 }
 
+/// [`reason_finding`] with the pledge and the city rule looked up in the catalog: what
+/// intake calls when an accepted `next` is about to replace the current `prev` of its
+/// leaf. `None` for a pledge the catalog does not know.
+pub fn reason_check(
+    catalog: &crate::core::definition::Catalog,
+    prev: &Submission,
+    next: &Submission,
+) -> Option<Finding> {
+    let pledge = catalog.pledges.iter().find(|p| p.id == next.pledge_id)?;
+    reason_finding(pledge, prev, next, catalog.city.require_change_reason)
+}
+
 /// The sheet where 변경사유 is written.
 const INFO_SHEET: &str = "제출정보";
 
