@@ -94,10 +94,19 @@ pub enum Command {
         #[arg(long, default_value = "templates")]
         templates: PathBuf,
     },
-    /// Rebuild the reports from the ledger (nothing in the inbox is touched).
+    /// Rebuild the reports from the ledger (nothing in the inbox is touched). With
+    /// --as-of and --out: every report as it stood at that moment, written into another
+    /// folder (the live outbox is never touched; works while the daemon runs).
     Report {
         #[command(flatten)]
         dirs: Dirs,
+        /// Only the files received at or before WHEN, in this server's local time:
+        /// `2026-06-30` (the end of that day) or `2026-06-30T14:00`.
+        #[arg(long, value_name = "WHEN", value_parser = crate::shell::asof::parse_as_of, requires = "out")]
+        as_of: Option<chrono::DateTime<chrono::Local>>,
+        /// Folder for the --as-of reports (created if missing; not the outbox).
+        #[arg(long, value_name = "DIR", requires = "as_of")]
+        out: Option<PathBuf>,
     },
     /// Write the blank submission form of every program into <templates>/forms, one
     /// Excel file per program (or sub-program), ready to mail to the staff who fill it.
@@ -209,7 +218,17 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             println!("{}", summary_line(&summary));
             Ok(u8::from(rejected > 0))
         }
-        Command::Report { dirs } => {
+        Command::Report {
+            dirs,
+            as_of: Some(at),
+            out: Some(out),
+        } => {
+            for p in crate::shell::asof::write_reports_as_of(&dirs.config(), at, &out)? {
+                println!("{}", p.display());
+            }
+            Ok(0)
+        }
+        Command::Report { dirs, .. } => {
             let mut engine = Engine::open(dirs.config())?;
             for p in engine.write_reports(None, true)? {
                 println!("{}", p.display());

@@ -97,6 +97,9 @@ pub(super) fn invest_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) ->
         &declared_src,
         st,
     )?;
+    // 변경내역 (§10): cells the latest submission of a leaf changed get a fill and a note.
+    let marks = super::changes::CellMarks::of(r);
+    marks.apply(ws, INVEST_HEADER_ROW, &r.total, &|_| true, false, st)?;
 
     // Column widths: labels and amounts, measured for Korean text.
     let mut w = Widths::default();
@@ -195,15 +198,18 @@ pub(super) fn invest_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) ->
         } else {
             "소계"
         };
+        let at = row + 1;
         row = write_invest_table(
             ws,
-            row + 1,
+            at,
             &r.columns,
             &prog.table,
             sum_label,
             &|s| s.is_none().then_some(prog.declared),
             st,
         )? + 1;
+        let own = prog.subprograms.is_empty();
+        marks.apply(ws, at, &prog.table, &|k| k.program == prog.name, own, st)?;
         for sub in &prog.subprograms {
             keep_together(row);
             let mut title = format!(
@@ -217,15 +223,20 @@ pub(super) fn invest_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) ->
             }
             ws.write_string_with_format(row, 0, &title, &st.plain)?;
             ws.write_string_with_format(row, last, &unit_note, &st.unit)?;
+            let at = row + 1;
             row = write_invest_table(
                 ws,
-                row + 1,
+                at,
                 &r.columns,
                 &sub.table,
                 "계",
                 &|s| s.is_none().then_some(sub.declared),
                 st,
             )? + 1;
+            let is_sub = |k: &LeafKey| {
+                k.program == prog.name && k.subprogram.as_deref() == Some(sub.name.as_str())
+            };
+            marks.apply(ws, at, &sub.table, &is_sub, true, st)?;
         }
     }
     ws.set_page_breaks(&breaks)?;

@@ -16,6 +16,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
+mod changes;
 mod findings;
 mod history;
 mod invest;
@@ -23,6 +24,8 @@ mod roadmap;
 mod summary;
 mod targets;
 
+pub use changes::{SHEET_CHANGES, city_changes_sheet};
+use changes::changes_sheet;
 use findings::findings_sheet;
 use history::history_sheet;
 use invest::invest_sheet;
@@ -268,6 +271,19 @@ fn amount_str(d: Decimal) -> String {
 /// # Errors
 /// Only on rust_xlsxwriter failures (bad sheet geometry), not on any submitted data.
 pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Result<Vec<u8>> {
+    render_report_as_of(report, generated_at, None)
+}
+
+/// [`render_report`] of a report rebuilt as the ledger stood at `as_of` (SPEC §10,
+/// `gongyak report --as-of`): `기준 시점` on 요약 and in every sheet's page header.
+///
+/// # Errors
+/// Only on rust_xlsxwriter failures.
+pub fn render_report_as_of(
+    report: &PledgeReport,
+    generated_at: DateTime<Local>,
+    as_of: Option<DateTime<Local>>,
+) -> Result<Vec<u8>> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     let props = DocProperties::new()
@@ -287,7 +303,25 @@ pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Re
     roadmap_sheet(wb.add_worksheet(), report, &st)?;
     findings_sheet(wb.add_worksheet(), report, &st)?;
     history_sheet(wb.add_worksheet(), report, &st)?;
+    changes_sheet(wb.add_worksheet(), report, &st)?;
+    if let Some(t) = as_of {
+        mark_as_of(&mut wb, t, &st)?;
+    }
     Ok(wb.save_to_buffer()?)
+}
+
+/// `기준 시점: 2026-06-30 23:59:59` on 요약 (beside 생성 시각, in the row left free
+/// below 추진부서) and in the page header of every sheet: a printed page of a report
+/// rebuilt for an audit says which moment it shows.
+fn mark_as_of(wb: &mut Workbook, t: DateTime<Local>, st: &Styles) -> Result<()> {
+    let when = changes::local_time(&t);
+    let ws = wb.worksheet_from_name(SHEET_SUMMARY)?;
+    ws.write_string_with_format(3, 0, "기준 시점", &st.label)?;
+    ws.write_string_with_format(3, 1, &when, &st.text)?;
+    for ws in wb.worksheets_mut() {
+        ws.set_header(format!("&L기준 시점: {when}"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -332,7 +366,8 @@ mod tests {
                 SHEET_TARGETS,
                 SHEET_ROADMAP,
                 SHEET_FINDINGS,
-                SHEET_HISTORY
+                SHEET_HISTORY,
+                SHEET_CHANGES
             ]
         );
         let summary = wb.worksheet_range(SHEET_SUMMARY).unwrap();
