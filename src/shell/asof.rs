@@ -172,6 +172,7 @@ mod tests {
     fn the_outbox_is_refused_by_its_canonical_path() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("outbox")).unwrap();
+        std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
         let cfg = Config::new(
             dir.path().join("inbox"),
             dir.path().join("outbox"),
