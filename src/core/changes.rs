@@ -101,7 +101,16 @@ pub fn history<'a>(pledge: &Pledge, records: impl IntoIterator<Item = &'a Receiv
                 if (sub.base_date, r.seq) <= (prev.base_date, cur.seq) {
                     continue;
                 }
-                let changes = diff(prev, sub);
+                let mut changes = diff(prev, sub);
+                // Amounts in the definition's source order (국비, 도비, 시비, 기타), each
+                // source's columns as in the table; then targets and roadmap.
+                changes.sort_by_key(|c| match &c.item {
+                    Item::Amount { source, .. } => {
+                        let at = pledge.sources.iter().position(|s| s == source);
+                        (0, at.unwrap_or(usize::MAX))
+                    }
+                    other => (1 + other.section() as usize, 0),
+                });
                 if !changes.is_empty() {
                     events.push(event(r, sub, cur, changes));
                 }

@@ -187,8 +187,8 @@ impl Change {
 }
 
 /// Every value that differs from `prev` to `next`, in plan order: 투자계획 by source
-/// (definition order when given, then any other) and column, 추진목표 by year, 추진일정
-/// by item.
+/// (by name; [`crate::core::changes`] puts them in the definition's order) and
+/// column, 추진목표 by year and indicator, 추진일정 by item.
 pub fn diff(prev: &Submission, next: &Submission) -> Vec<Change> {
     let mut out = Vec::new();
     invest(prev, next, &mut out);
