@@ -468,3 +468,55 @@ fn libreoffice_opens_a_report_with_changes_and_notes() {
         .count();
     assert!(pages >= 7, "{pages} pages for seven sheets");
 }
+
+#[test]
+fn forty_resubmissions_stay_readable_newest_first_one_row_per_changed_value() {
+    use gongyak::core::consolidate::{Outcome, Received, consolidate};
+    use rust_decimal::Decimal;
+    let cat = catalog();
+    let base = check_book(&innopolis()).submission.expect("valid");
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+09:00")
+        .unwrap()
+        .with_timezone(&chrono::Local);
+    // Ten years of quarters; every other resubmission changes 국비 2024년, the others
+    // re-send the same figures with a later 기준일.
+    let records: Vec<Received> = (0..40u64)
+        .map(|k| {
+            let mut s = base.clone();
+            s.base_date = s.base_date + chrono::Days::new(91 * k);
+            let bump = Decimal::from(10 * (k / 2));
+            let row = s.investment.sources.get_mut("국비").unwrap();
+            *row.years.get_mut(&2024).unwrap() += bump;
+            row.total += bump;
+            s.investment.sum.total += bump;
+            Received {
+                seq: k + 1,
+                received_at: t0 + chrono::Duration::days(91 * k as i64),
+                name: format!("v{:02}.xlsx", k + 1),
+                size: 1,
+                hash: format!("{k:064x}"),
+                outcome: Outcome::Accepted,
+                stored_as: format!("accepted/v{:02}.xlsx", k + 1),
+                pledge_id: Some(s.pledge_id.clone()),
+                findings: vec![],
+                submission: Some(s),
+            }
+        })
+        .collect();
+    let report = consolidate(&cat.pledges[0], &records);
+    assert_eq!(report.changes.events.len(), 19, "one event per changing file");
+    let bytes = gongyak::xlsx::render::render_report(&report, chrono::Local::now()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let g = read_sheet(&path, "변경내역");
+    let (hr, _) = g.find("받은 시각").unwrap();
+    let rows: Vec<&Vec<String>> = g.rows[hr + 1..].iter().filter(|r| !r.is_empty() && !r[0].is_empty()).collect();
+    assert_eq!(rows.len(), 38, "국비 총계 and 국비 2024년 per changing file");
+    let times: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let files: Vec<&str> = rows.iter().step_by(2).map(|r| r[12].as_str()).collect();
+    let want: Vec<String> = (1..=19).rev().map(|j| format!("v{:02}.xlsx", 2 * j + 1)).collect();
+    assert_eq!(files, want);
+    assert!(rows.iter().all(|r| r[8] == "10"), "each change is +10");
+}
