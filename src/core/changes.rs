@@ -134,11 +134,7 @@ fn event(r: &Received, sub: &Submission, cur: &Received, changes: Vec<Change>) -
         received_at: r.received_at,
         base_date: sub.base_date,
         leaf: sub.leaf.clone(),
-        reason: sub
-            .info
-            .reason
-            .clone()
-            .filter(|s| !s.trim().is_empty()),
+        reason: sub.info.reason.clone().filter(|s| !s.trim().is_empty()),
         department: sub.info.department.clone(),
         person: sub.info.person.clone(),
         file_before: cur.name.clone(),
@@ -226,7 +222,7 @@ pub fn city_changes<'a>(reports: impl IntoIterator<Item = &'a PledgeReport>) -> 
         }
     }
     // Stable: within one moment, the order of the reports and of the plan is kept.
-    out.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+    out.sort_by_key(|c| std::cmp::Reverse(c.received_at));
     out
 }
 

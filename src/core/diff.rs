@@ -13,7 +13,7 @@
 
 use crate::core::definition::Pledge;
 use crate::core::finding::{Finding, Kind, Place};
-use crate::core::model::{AmountRow, Submission, TargetValue};
+use crate::core::model::{AmountRow, IndicatorRow, Submission, TargetValue};
 use crate::core::normalize::Quarter;
 use crate::core::parse::fmt_amount;
 use rust_decimal::Decimal;
@@ -211,34 +211,49 @@ fn row_cells(row: Option<&AmountRow>, years: &BTreeSet<i32>) -> Vec<(Column, Dec
     let empty = AmountRow::default();
     let r = row.unwrap_or(&empty);
     let mut v = vec![(Column::Total, r.total), (Column::Before, r.before)];
-    v.extend(
-        years
-            .iter()
-            .map(|y| (Column::Year(*y), r.years.get(y).copied().unwrap_or_default())),
-    );
+    v.extend(years.iter().map(|y| {
+        (
+            Column::Year(*y),
+            r.years.get(y).copied().unwrap_or_default(),
+        )
+    }));
     v.push((Column::After, r.after));
     v
 }
 
 fn invest(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
-    let (a, b) = (&prev.investment.sources, &next.investment.sources);
+    amount_rows(
+        &prev.investment.sources,
+        &next.investment.sources,
+        |source, column| Item::Amount { source, column },
+        out,
+    );
+}
+
+/// Compares two tables of amount rows by source and column (an amount is 0 whether
+/// its row is there or not: a source row added with zeros changes nothing). §11's
+/// 확보액 and 집행액 have the same shape: call this with their own [`Item`] variant.
+fn amount_rows(
+    a: &BTreeMap<String, AmountRow>,
+    b: &BTreeMap<String, AmountRow>,
+    item: impl Fn(String, Column) -> Item,
+    out: &mut Vec<Change>,
+) {
     let sources: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     for source in sources {
         let (ra, rb) = (a.get(source), b.get(source));
+        if ra == rb {
+            continue;
+        }
         let years: BTreeSet<i32> = ra
             .iter()
             .chain(rb.iter())
             .flat_map(|r| r.years.keys().copied())
             .collect();
         for ((column, x), (_, y)) in row_cells(ra, &years).into_iter().zip(row_cells(rb, &years)) {
-            // An amount is 0 whether the row is there or not: a source row added
-            // with zeros changes nothing.
             push(
                 out,
-                Item::Amount {
-                    source: source.clone(),
-                    column,
-                },
+                item(source.clone(), column),
                 Value::Amount(x),
                 Value::Amount(y),
             );
@@ -248,18 +263,18 @@ fn invest(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
 
 fn targets(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
     let (a, b) = (&prev.targets, &next.targets);
-    let years: BTreeSet<i32> = a.content.keys().chain(b.content.keys()).copied().collect();
-    let text = |m: &BTreeMap<i32, String>, y: i32| match m.get(&y) {
+    // Values are compared by reference and built only when they differ: a city's
+    // ledger is mostly unchanged resubmissions.
+    let text = |t: Option<&String>| match t {
         Some(t) if !t.trim().is_empty() => Value::Text(t.clone()),
         _ => Value::Empty,
     };
+    let years: BTreeSet<i32> = a.content.keys().chain(b.content.keys()).copied().collect();
     for y in years {
-        push(
-            out,
-            Item::Content { year: y },
-            text(&a.content, y),
-            text(&b.content, y),
-        );
+        let (x, z) = (a.content.get(&y), b.content.get(&y));
+        if x != z {
+            push(out, Item::Content { year: y }, text(x), text(z));
+        }
     }
     let mut names: Vec<&str> = a.indicators.iter().map(|i| i.name.as_str()).collect();
     for i in &b.indicators {
@@ -270,37 +285,42 @@ fn targets(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
     for name in names {
         let ia = a.indicators.iter().find(|i| i.name == name);
         let ib = b.indicators.iter().find(|i| i.name == name);
+        if ia == ib {
+            continue;
+        }
         let years: BTreeSet<i32> = ia
             .iter()
             .chain(ib.iter())
             .flat_map(|i| i.values.keys().copied())
             .collect();
+        let get = target_of;
+        let value = |v: Option<(&TargetValue, &String)>| {
+            v.map_or(Value::Empty, |(v, u)| Value::Target(v.clone(), u.clone()))
+        };
         for y in years {
-            let v = |i: Option<&crate::core::model::IndicatorRow>| {
-                i.and_then(|i| {
-                    i.values
-                        .get(&y)
-                        .map(|v| Value::Target(v.clone(), i.unit.clone()))
-                })
-                .unwrap_or(Value::Empty)
-            };
-            push(
-                out,
-                Item::Indicator {
+            let (x, z) = (get(ia, y), get(ib, y));
+            if x != z {
+                let item = Item::Indicator {
                     name: name.to_owned(),
                     year: y,
-                },
-                v(ia),
-                v(ib),
-            );
+                };
+                push(out, item, value(x), value(z));
+            }
         }
     }
-    let note = |n: &Option<String>| {
-        n.as_ref()
-            .filter(|t| !t.trim().is_empty())
-            .map_or(Value::Empty, |t| Value::Text(t.clone()))
-    };
-    push(out, Item::Note, note(&a.note), note(&b.note));
+    if a.note != b.note {
+        push(
+            out,
+            Item::Note,
+            text(a.note.as_ref()),
+            text(b.note.as_ref()),
+        );
+    }
+}
+
+/// An indicator's target of a year, with its unit.
+fn target_of(i: Option<&IndicatorRow>, y: i32) -> Option<(&TargetValue, &String)> {
+    i.and_then(|i| Some((i.values.get(&y)?, &i.unit)))
 }
 
 fn roadmap(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
@@ -313,8 +333,13 @@ fn roadmap(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
     for name in names {
         let a = prev.roadmap.iter().find(|i| i.name == name);
         let b = next.roadmap.iter().find(|i| i.name == name);
+        if a == b {
+            continue;
+        }
         let q = |i: Option<&crate::core::model::RoadmapItem>, end: bool| {
-            i.map_or(Value::Empty, |i| Value::Quarter(if end { i.end } else { i.start }))
+            i.map_or(Value::Empty, |i| {
+                Value::Quarter(if end { i.end } else { i.start })
+            })
         };
         let name = name.to_owned();
         push(
@@ -340,10 +365,19 @@ pub fn reason_finding(
     next: &Submission,
     require: bool,
 ) -> Option<Finding> {
-    if next.info.reason.as_deref().is_some_and(|r| !r.trim().is_empty()) {
+    if next
+        .info
+        .reason
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty())
+    {
         return None;
     }
-    let changes = diff(prev, next);
+    // A plan change needs a reason; progress (§11) changes every quarter by nature.
+    let changes: Vec<Change> = diff(prev, next)
+        .into_iter()
+        .filter(|c| c.item.section() != Section::Progress)
+        .collect();
     if changes.is_empty() {
         return None;
     }
@@ -389,7 +423,7 @@ mod tests {
     use super::*;
     use crate::core::definition::{Catalog, LeafKey};
     use crate::core::finding::Code;
-    use crate::core::model::{IndicatorRow, Investment, RoadmapItem, SubmissionInfo, Targets};
+    use crate::core::model::{Investment, RoadmapItem, SubmissionInfo, Targets};
     use crate::core::normalize::Unit;
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
@@ -565,7 +599,10 @@ mod tests {
         });
         let c = diff(&a, &b);
         let labels: Vec<String> = c.iter().map(|c| c.item.label(&pledge())).collect();
-        assert_eq!(labels, ["센터 준공 종료", "장비 도입 시작", "장비 도입 종료"]);
+        assert_eq!(
+            labels,
+            ["센터 준공 종료", "장비 도입 시작", "장비 도입 종료"]
+        );
         assert_eq!(c[0].before.display(), "2025년 4분기");
         assert_eq!(c[0].after.display(), "2026년 2분기");
         assert_eq!(c[0].item.section(), Section::Roadmap);
@@ -582,12 +619,20 @@ mod tests {
         b.roadmap[0].end = q(2026, 2);
         let w = reason_finding(&p, &a, &b, false).unwrap();
         assert_eq!(w.code, Code::ReasonMissing);
-        assert!(w.message.contains("센터 준공 종료 2025년 4분기 → 2026년 2분기"), "{}", w.message);
+        assert!(
+            w.message
+                .contains("센터 준공 종료 2025년 4분기 → 2026년 2분기"),
+            "{}",
+            w.message
+        );
         let e = reason_finding(&p, &a, &b, true).unwrap();
         assert_eq!(e.code, Code::ReasonRequired);
         assert!(e.is_error());
         b.info.reason = Some("   ".into());
-        assert!(reason_finding(&p, &a, &b, true).is_some(), "blank is no reason");
+        assert!(
+            reason_finding(&p, &a, &b, true).is_some(),
+            "blank is no reason"
+        );
         b.info.reason = Some("준공 지연(설계 변경)".into());
         assert_eq!(reason_finding(&p, &a, &b, true), None);
     }

@@ -112,7 +112,10 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// The records an as-of report is built from: those received at or before `at`.
 pub fn records_as_of(records: Vec<Received>, at: DateTime<Local>) -> Vec<Received> {
-    records.into_iter().filter(|r| r.received_at <= at).collect()
+    records
+        .into_iter()
+        .filter(|r| r.received_at <= at)
+        .collect()
 }
 
 /// Writes every pledge's report as it stood at `at` into `out` (created if missing).

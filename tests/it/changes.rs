@@ -80,26 +80,112 @@ fn golden_change_log_of_a_leaf_changed_twice() {
         ]
     );
     let (t3, t2) = (local(&ledger[2]), local(&ledger[1]));
-    let row = |at: &str, date: &str, sec: &str, item: &str, b: &str, a: &str, d: &str, why: &str, files: (&str, &str)| {
-        [at, date, INNO, "", sec, item, b, a, d, why, "산업진흥과 홍길동", files.0, files.1]
-            .map(str::to_owned)
-            .to_vec()
+    let row = |at: &str,
+               date: &str,
+               sec: &str,
+               item: &str,
+               b: &str,
+               a: &str,
+               d: &str,
+               why: &str,
+               files: (&str, &str)| {
+        [
+            at,
+            date,
+            INNO,
+            "",
+            sec,
+            item,
+            b,
+            a,
+            d,
+            why,
+            "산업진흥과 홍길동",
+            files.0,
+            files.1,
+        ]
+        .map(str::to_owned)
+        .to_vec()
     };
     let f32 = ("innopolis_v2.xlsx", "innopolis_v3.xlsx");
     let f21 = ("innopolis_v1.xlsx", "innopolis_v2.xlsx");
     let want = vec![
-        row(&t3, "2026-12-01", "투자계획", "시비 총계", "3290", "3390", "100", "준공 일정 조정", f32),
-        row(&t3, "2026-12-01", "투자계획", "시비 2025년", "290", "390", "100", "준공 일정 조정", f32),
-        row(&t3, "2026-12-01", "추진일정", "사업추진 종료", "2026년 4분기", "2026년 2분기", "", "준공 일정 조정", f32),
-        row(&t2, "2026-11-25", "투자계획", "국비 총계", "15860", "15360", "-500", "국비 공모 감액", f21),
-        row(&t2, "2026-11-25", "투자계획", "국비 2024년", "3000", "2500", "-500", "국비 공모 감액", f21),
-        row(&t2, "2026-11-25", "추진목표", "추진내용 2023년", "사업 추진 2차년", "특구 2단계 지정 추진", "", "국비 공모 감액", f21),
+        row(
+            &t3,
+            "2026-12-01",
+            "투자계획",
+            "시비 총계",
+            "3290",
+            "3390",
+            "100",
+            "준공 일정 조정",
+            f32,
+        ),
+        row(
+            &t3,
+            "2026-12-01",
+            "투자계획",
+            "시비 2025년",
+            "290",
+            "390",
+            "100",
+            "준공 일정 조정",
+            f32,
+        ),
+        row(
+            &t3,
+            "2026-12-01",
+            "추진일정",
+            "사업추진 종료",
+            "2026년 4분기",
+            "2026년 2분기",
+            "",
+            "준공 일정 조정",
+            f32,
+        ),
+        row(
+            &t2,
+            "2026-11-25",
+            "투자계획",
+            "국비 총계",
+            "15860",
+            "15360",
+            "-500",
+            "국비 공모 감액",
+            f21,
+        ),
+        row(
+            &t2,
+            "2026-11-25",
+            "투자계획",
+            "국비 2024년",
+            "3000",
+            "2500",
+            "-500",
+            "국비 공모 감액",
+            f21,
+        ),
+        row(
+            &t2,
+            "2026-11-25",
+            "추진목표",
+            "추진내용 2023년",
+            "사업 추진 2차년",
+            "특구 2단계 지정 추진",
+            "",
+            "국비 공모 감액",
+            f21,
+        ),
     ];
     let got: Vec<Vec<String>> = (hr + 1..hr + 1 + want.len())
         .map(|r| (0..13).map(|c| g.get(r, c).to_owned()).collect())
         .collect();
     assert_eq!(got, want);
-    assert_eq!(g.get(hr + 1 + want.len(), 0), "", "no row for anything else");
+    assert_eq!(
+        g.get(hr + 1 + want.len(), 0),
+        "",
+        "no row for anything else"
+    );
 
     // 당초 (the first accepted version) against the current plan, by source.
     let (tr, tc) = g.find("구분").unwrap();
@@ -111,7 +197,10 @@ fn golden_change_log_of_a_leaf_changed_twice() {
     assert_eq!(num(tr + 1, tc + 1), total);
     assert_eq!(num(tr + 2, tc + 1), total - 500.0 + 100.0);
     assert_eq!(num(tr + 3, tc + 1), -400.0);
-    assert_eq!((num(tr + 1, tc + 2), num(tr + 2, tc + 2)), (15860.0, 15360.0));
+    assert_eq!(
+        (num(tr + 1, tc + 2), num(tr + 2, tc + 2)),
+        (15860.0, 15360.0)
+    );
     assert_eq!((num(tr + 1, tc + 4), num(tr + 2, tc + 4)), (3290.0, 3390.0));
 }
 
@@ -128,7 +217,10 @@ fn notes(report: &Path) -> Vec<(String, String)> {
         let xml = String::from_utf8_lossy(data);
         for c in comment.captures_iter(&xml) {
             let t: String = text.captures_iter(&c[2]).map(|m| m[1].to_owned()).collect();
-            out.push((c[1].to_owned(), t.replace("&amp;", "&").replace("&gt;", ">")));
+            out.push((
+                c[1].to_owned(),
+                t.replace("&amp;", "&").replace("&gt;", ">"),
+            ));
         }
     }
     out
@@ -164,7 +256,10 @@ fn notes_and_fill_mark_exactly_the_cells_the_latest_submission_changed() {
         .rows
         .iter()
         .enumerate()
-        .find(|(_, r)| r.first().is_some_and(|t| t.starts_with(&format!("■ {INNO}"))))
+        .find(|(_, r)| {
+            r.first()
+                .is_some_and(|t| t.starts_with(&format!("■ {INNO}")))
+        })
         .expect("the program's table");
     let (total_col, y2025_col) = (2, 2 + 2 + 3);
     let mut want = BTreeSet::new();
@@ -205,7 +300,11 @@ fn notes_and_fill_mark_exactly_the_cells_the_latest_submission_changed() {
     let marked: BTreeSet<String> = want.iter().map(|c| style(c)).collect();
     assert_eq!(marked.len(), 1, "{marked:?}");
     // 국비 2024년 changed with v2, not with the latest file: not marked.
-    let unmarked = [a1(3 + 2, 2 + 2 + 2), a1(3 + 4, y2025_col - 1), a1(pr + 3, 2)];
+    let unmarked = [
+        a1(3 + 2, 2 + 2 + 2),
+        a1(3 + 4, y2025_col - 1),
+        a1(pr + 3, 2),
+    ];
     for c in &unmarked {
         assert!(!marked.contains(&style(c)), "{c} looks changed");
     }
@@ -239,11 +338,27 @@ fn a_change_without_reason_is_w_reason_and_with_the_city_rule_e_reason() {
         ],
     );
     let l = ledger(&sb);
-    assert!(!codes_of(&l[1]).contains(&"W-REASON"), "{:?}", codes_of(&l[1]));
-    assert!(codes_of(&l[2]).contains(&"W-REASON"), "{:?}", codes_of(&l[2]));
+    assert!(
+        !codes_of(&l[1]).contains(&"W-REASON"),
+        "{:?}",
+        codes_of(&l[1])
+    );
+    assert!(
+        codes_of(&l[2]).contains(&"W-REASON"),
+        "{:?}",
+        codes_of(&l[2])
+    );
     assert_eq!(l[2].outcome, gongyak::core::consolidate::Outcome::Accepted);
-    let msg = &l[2].findings.iter().find(|f| f.code.as_str() == "W-REASON").unwrap().message;
-    assert!(msg.contains("국비 2024년 3,000백만원 → 2,500백만원"), "{msg}");
+    let msg = &l[2]
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "W-REASON")
+        .unwrap()
+        .message;
+    assert!(
+        msg.contains("국비 2024년 3,000백만원 → 2,500백만원"),
+        "{msg}"
+    );
     assert!(msg.contains("'변경사유' 칸"), "{msg}");
     // The report shows it; 변경내역 has the rows with an empty 변경사유.
     let g = read_sheet(&sb.report(), "변경내역");
@@ -253,14 +368,24 @@ fn a_change_without_reason_is_w_reason_and_with_the_city_rule_e_reason() {
     write_city(&sb, true);
     let mut a3 = a2;
     a3[0].1[4] = 900.0;
-    sb.drop_bytes("innopolis_v4.xlsx", &version(&a3, (11, 28), None).to_bytes());
+    sb.drop_bytes(
+        "innopolis_v4.xlsx",
+        &version(&a3, (11, 28), None).to_bytes(),
+    );
     let out = sb.gongyak(&["run"]);
     assert_eq!(out.status.code(), Some(1));
     let l = ledger(&sb);
     assert_eq!(l[3].outcome, gongyak::core::consolidate::Outcome::Rejected);
-    assert!(codes_of(&l[3]).contains(&"E-REASON"), "{:?}", codes_of(&l[3]));
+    assert!(
+        codes_of(&l[3]).contains(&"E-REASON"),
+        "{:?}",
+        codes_of(&l[3])
+    );
     let note = std::fs::read_to_string(sb.inbox().join("rejected/innopolis_v4.오류.txt")).unwrap();
-    assert!(note.contains("E-REASON") && note.contains("반려합니다"), "{note}");
+    assert!(
+        note.contains("E-REASON") && note.contains("반려합니다"),
+        "{note}"
+    );
     // With a reason it goes through.
     sb.drop_bytes(
         "innopolis_v5.xlsx",
@@ -316,16 +441,35 @@ fn as_of_between_two_submissions_rebuilds_the_earlier_table_and_leaves_the_outbo
     let sb = two_submissions_in_june_and_july();
     let live = std::fs::read(sb.report()).unwrap();
     let live_listing = std::fs::read_dir(sb.outbox()).unwrap().count();
-    let out = gongyak_tz(&sb, "Asia/Seoul", &["report", "--as-of", "2026-06-30", "--out", "감사"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gongyak_tz(
+        &sb,
+        "Asia/Seoul",
+        &["report", "--as-of", "2026-06-30", "--out", "감사"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let past = sb.path().join("감사/ansan-innopolis_공약추진현황.xlsx");
     let table = report_pledge_table(&past);
     assert_eq!(table, expected_innopolis_only(&INNOPOLIS));
     let mut a2 = INNOPOLIS;
     a2[0].1[3] = 2500.0;
-    assert_eq!(report_pledge_table(&sb.report()), expected_innopolis_only(&a2));
-    assert_eq!(std::fs::read(sb.report()).unwrap(), live, "outbox untouched");
-    assert_eq!(std::fs::read_dir(sb.outbox()).unwrap().count(), live_listing);
+    assert_eq!(
+        report_pledge_table(&sb.report()),
+        expected_innopolis_only(&a2)
+    );
+    assert_eq!(
+        std::fs::read(sb.report()).unwrap(),
+        live,
+        "outbox untouched"
+    );
+    assert_eq!(
+        std::fs::read_dir(sb.outbox()).unwrap().count(),
+        live_listing
+    );
     // 기준 시점 on 요약 and in every sheet's page header; no change yet then.
     let summary = read_sheet(&past, "요약");
     let (r, c) = summary.find("기준 시점").unwrap();
@@ -345,7 +489,11 @@ fn as_of_between_two_submissions_rebuilds_the_earlier_table_and_leaves_the_outbo
     let changes = read_sheet(&past, "변경내역");
     assert!(changes.find("변경된 값이 없습니다.").is_some());
     // July: the later table, and its change.
-    gongyak_tz(&sb, "Asia/Seoul", &["report", "--as-of", "2026-07-31", "--out", "감사7"]);
+    gongyak_tz(
+        &sb,
+        "Asia/Seoul",
+        &["report", "--as-of", "2026-07-31", "--out", "감사7"],
+    );
     let july = sb.path().join("감사7/ansan-innopolis_공약추진현황.xlsx");
     assert_eq!(report_pledge_table(&july), expected_innopolis_only(&a2));
     assert!(read_sheet(&july, "변경내역").find("국비 2024년").is_some());
@@ -354,7 +502,12 @@ fn as_of_between_two_submissions_rebuilds_the_earlier_table_and_leaves_the_outbo
 /// The pledge table when only the innopolis leaf is submitted, with `a` its amounts.
 fn expected_innopolis_only(a: &Amounts) -> Vec<Vec<String>> {
     let fmt = |v: f64| format!("{}", v as i64);
-    let mut rows = vec![INVEST_HEADER.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()];
+    let mut rows = vec![
+        INVEST_HEADER
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+    ];
     let mut sum = [0.0f64; 8];
     let mut body = Vec::new();
     for (src, vals) in a {
@@ -377,8 +530,17 @@ fn expected_innopolis_only(a: &Amounts) -> Vec<Vec<String>> {
 #[test]
 fn as_of_before_the_first_file_has_every_leaf_missing() {
     let sb = two_submissions_in_june_and_july();
-    let out = gongyak_tz(&sb, "Asia/Seoul", &["report", "--as-of", "2026-06-01T09:00", "--out", "early"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gongyak_tz(
+        &sb,
+        "Asia/Seoul",
+        &["report", "--as-of", "2026-06-01T09:00", "--out", "early"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let past = sb.path().join("early/ansan-innopolis_공약추진현황.xlsx");
     let summary = read_sheet(&past, "요약");
     assert_eq!(summary.find_all("미제출").len(), 4);
@@ -417,28 +579,51 @@ fn times_people_read_and_type_are_local_time() {
     );
     let seoul = |args: &[&str]| {
         let o = gongyak_tz(&sb, "Asia/Seoul", args);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     // Typed: 23:15 Seoul time falls between the two.
     seoul(&["report", "--as-of", "2026-06-30T23:15", "--out", "seoul"]);
     let s = sb.path().join("seoul/ansan-innopolis_공약추진현황.xlsx");
     assert_eq!(report_pledge_table(&s), expected_innopolis_only(&INNOPOLIS));
     let h = read_sheet(&s, "제출이력");
-    assert!(h.find("2026-06-30 23:00:00").is_some(), "제출이력 in Seoul time");
+    assert!(
+        h.find("2026-06-30 23:00:00").is_some(),
+        "제출이력 in Seoul time"
+    );
     let summary = read_sheet(&s, "요약");
     let (r, c) = summary.find("기준 시점").unwrap();
     assert_eq!(summary.get(r, c + 1), "2026-06-30 23:15:00");
     // Read: the change in 변경내역 at its Seoul time, as the rebuilt live report shows.
     seoul(&["report"]);
     let g = read_sheet(&sb.report(), "변경내역");
-    assert!(g.find("2026-06-30 23:30:00").is_some(), "변경내역 in Seoul time");
-    assert!(read_sheet(&sb.report(), "제출이력").find("2026-06-30 23:30:00").is_some());
+    assert!(
+        g.find("2026-06-30 23:30:00").is_some(),
+        "변경내역 in Seoul time"
+    );
+    assert!(
+        read_sheet(&sb.report(), "제출이력")
+            .find("2026-06-30 23:30:00")
+            .is_some()
+    );
     // The same ledger on a UTC server reads 14:30, and `2026-06-30T20:00` there is
     // after both files.
-    let o = gongyak_tz(&sb, "UTC", &["report", "--as-of", "2026-06-30T20:00", "--out", "utc"]);
+    let o = gongyak_tz(
+        &sb,
+        "UTC",
+        &["report", "--as-of", "2026-06-30T20:00", "--out", "utc"],
+    );
     assert_eq!(o.status.code(), Some(0));
     let u = sb.path().join("utc/ansan-innopolis_공약추진현황.xlsx");
-    assert!(read_sheet(&u, "변경내역").find("2026-06-30 14:30:00").is_some());
+    assert!(
+        read_sheet(&u, "변경내역")
+            .find("2026-06-30 14:30:00")
+            .is_some()
+    );
     let mut a2 = INNOPOLIS;
     a2[0].1[3] = 2500.0;
     assert_eq!(report_pledge_table(&u), expected_innopolis_only(&a2));
@@ -504,19 +689,33 @@ fn forty_resubmissions_stay_readable_newest_first_one_row_per_changed_value() {
         })
         .collect();
     let report = consolidate(&cat.pledges[0], &records);
-    assert_eq!(report.changes.events.len(), 19, "one event per changing file");
+    assert_eq!(
+        report.changes.events.len(),
+        19,
+        "one event per changing file"
+    );
     let bytes = gongyak::xlsx::render::render_report(&report, chrono::Local::now()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.xlsx");
     std::fs::write(&path, bytes).unwrap();
     let g = read_sheet(&path, "변경내역");
     let (hr, _) = g.find("받은 시각").unwrap();
-    let rows: Vec<&Vec<String>> = g.rows[hr + 1..].iter().filter(|r| !r.is_empty() && !r[0].is_empty()).collect();
-    assert_eq!(rows.len(), 38, "국비 총계 and 국비 2024년 per changing file");
+    let rows: Vec<&Vec<String>> = g.rows[hr + 1..]
+        .iter()
+        .filter(|r| !r.is_empty() && !r[0].is_empty())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        38,
+        "국비 총계 and 국비 2024년 per changing file"
+    );
     let times: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
     let files: Vec<&str> = rows.iter().step_by(2).map(|r| r[12].as_str()).collect();
-    let want: Vec<String> = (1..=19).rev().map(|j| format!("v{:02}.xlsx", 2 * j + 1)).collect();
+    let want: Vec<String> = (1..=19)
+        .rev()
+        .map(|j| format!("v{:02}.xlsx", 2 * j + 1))
+        .collect();
     assert_eq!(files, want);
     assert!(rows.iter().all(|r| r[8] == "10"), "each change is +10");
 }

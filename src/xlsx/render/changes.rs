@@ -58,14 +58,22 @@ pub(super) fn changes_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
     ws.write_string_with_format(1, last, format!("(단위 : {})", p.unit), &st.unit)?;
     // 당초 against the current plan, by source.
     ws.write_string_with_format(2, 0, "구분", &st.header)?;
-    let changed = st.amount.clone().set_background_color(Color::RGB(CHANGED_FILL));
+    let changed = st
+        .amount
+        .clone()
+        .set_background_color(Color::RGB(CHANGED_FILL));
     for (i, t) in r.changes.totals.iter().enumerate() {
         let c = 1 + i as u16;
         ws.write_string_with_format(2, c, &t.label, &st.header)?;
         ws.write_with_format(3, c, t.original, &st.amount)?;
         ws.write_with_format(4, c, t.current, &st.amount)?;
         let diff = t.current - t.original;
-        ws.write_with_format(5, c, diff, if diff.is_zero() { &st.amount } else { &changed })?;
+        ws.write_with_format(
+            5,
+            c,
+            diff,
+            if diff.is_zero() { &st.amount } else { &changed },
+        )?;
     }
     for (k, label) in ["당초", "현재", "차이"].iter().enumerate() {
         ws.write_string_with_format(3 + k as u32, 0, *label, &st.label)?;
@@ -170,7 +178,10 @@ impl<'a> CellMarks<'a> {
         if self.by_cell.is_empty() {
             return Ok(());
         }
-        let fill = st.amount.clone().set_background_color(Color::RGB(CHANGED_FILL));
+        let fill = st
+            .amount
+            .clone()
+            .set_background_color(Color::RGB(CHANGED_FILL));
         let sum_row = header_row + 1;
         for (i, value) in t.sum.iter().enumerate() {
             let column = Column::of_index(i, &self.years);
@@ -254,7 +265,11 @@ fn note_text(value: Decimal, parts: &[(&ChangeEvent, Decimal)], own: bool) -> St
     }
     let mut lines = vec![head];
     for (e, d) in parts {
-        let way = if d.is_sign_negative() { "감소" } else { "증가" };
+        let way = if d.is_sign_negative() {
+            "감소"
+        } else {
+            "증가"
+        };
         lines.push(format!(
             "{}: {} {way} ({}, {})",
             e.leaf.label(),
@@ -312,7 +327,14 @@ pub fn city_changes_sheet(ws: &mut Worksheet, rows: &[CityChange]) -> Result<()>
         }
     }
     if rows.is_empty() {
-        ws.merge_range(head_row + 1, 0, head_row + 1, last, "변경된 공약이 없습니다.", &st.text)?;
+        ws.merge_range(
+            head_row + 1,
+            0,
+            head_row + 1,
+            last,
+            "변경된 공약이 없습니다.",
+            &st.text,
+        )?;
     } else {
         ws.autofilter(head_row, 0, head_row + rows.len() as u32, last)?;
     }

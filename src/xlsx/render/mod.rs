@@ -24,8 +24,8 @@ mod roadmap;
 mod summary;
 mod targets;
 
-pub use changes::{SHEET_CHANGES, city_changes_sheet};
 use changes::changes_sheet;
+pub use changes::{SHEET_CHANGES, city_changes_sheet};
 use findings::findings_sheet;
 use history::history_sheet;
 use invest::invest_sheet;
