@@ -56,6 +56,7 @@ fn ledger(files: usize, pledges: usize) -> (Catalog, Vec<Received>) {
                 stored_as: format!("accepted/{i}.xlsx"),
                 pledge_id: c.pledge_id.clone(),
                 submission: if accepted { c.submission } else { None },
+                named: c.named.clone(),
                 findings: c.findings,
             }
         })

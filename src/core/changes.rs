@@ -275,6 +275,7 @@ mod tests {
                 targets: Targets::default(),
                 roadmap: vec![],
             }),
+            named: None,
         }
     }
 

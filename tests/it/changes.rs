@@ -685,6 +685,7 @@ fn forty_resubmissions_stay_readable_newest_first_one_row_per_changed_value() {
                 pledge_id: Some(s.pledge_id.clone()),
                 findings: vec![],
                 submission: Some(s),
+                named: None,
             }
         })
         .collect();
