@@ -47,14 +47,14 @@ fn ledger(files: usize, pledges: usize) -> (Catalog, Vec<Received>) {
                 received_at: start + chrono::Duration::minutes(i as i64),
                 name: f.name,
                 size: f.bytes.len() as u64,
-                hash: format!("{i:064x}"),
+                hash: format!("{i:064x}").into(),
                 outcome: if accepted {
                     Outcome::Accepted
                 } else {
                     Outcome::Rejected
                 },
-                stored_as: format!("accepted/{i}.xlsx"),
-                pledge_id: c.pledge_id.clone(),
+                stored_as: format!("accepted/{i}.xlsx").into(),
+                pledge_id: c.pledge_id.clone().map(Into::into),
                 submission: if accepted { c.submission } else { None },
                 named: c.named.clone(),
                 findings: c.findings,

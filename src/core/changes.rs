@@ -254,10 +254,10 @@ mod tests {
             received_at: Local.with_ymd_and_hms(2026, 1, day, 9, 0, 0).unwrap(),
             name: format!("f{seq}.xlsx"),
             size: 1,
-            hash: format!("h{seq}"),
+            hash: format!("h{seq}").into(),
             outcome: Outcome::Accepted,
-            stored_as: format!("accepted/f{seq}.xlsx"),
-            pledge_id: Some(p.id.clone()),
+            stored_as: format!("accepted/f{seq}.xlsx").into(),
+            pledge_id: Some(p.id.clone().into()),
             findings: vec![],
             submission: Some(Submission {
                 pledge_id: p.id.clone(),

@@ -378,9 +378,10 @@ impl<'a> Batch<'a> {
             Some((cur, name)) if mine > cur => {
                 // §10 변경사유 (issue 15): compared with the submission it replaces; an
                 // E-REASON rejects the file, which then replaces nothing.
-                let prev = self.subs_now.get(&key).or_else(|| {
-                    self.ledger.current(&key.0, &key.1)?.submission.as_ref()
-                });
+                let prev = self
+                    .subs_now
+                    .get(&key)
+                    .or_else(|| self.ledger.current(&key.0, &key.1)?.submission.as_ref());
                 if let Some(r) = prev.and_then(|p| (self.reason)(p, &sub)) {
                     let rejects = r.is_error();
                     findings.push(r);
