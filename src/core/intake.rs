@@ -382,12 +382,10 @@ impl<'a> Batch<'a> {
                     .subs_now
                     .get(&key)
                     .or_else(|| self.ledger.current(&key.0, &key.1)?.submission.as_ref());
-                if let Some(r) = prev.and_then(|p| (self.reason)(p, &sub)) {
-                    let rejects = r.is_error();
+                let reason = prev.and_then(|p| (self.reason)(p, &sub));
+                if let Some(r) = reason.clone().filter(Finding::is_error) {
                     findings.push(r);
-                    if rejects {
-                        return self.record(f, Outcome::Rejected, pledge, findings, None, named);
-                    }
+                    return self.record(f, Outcome::Rejected, pledge, findings, None, named);
                 }
                 findings.push(Finding::of(
                     Kind::Superseded {
@@ -397,6 +395,7 @@ impl<'a> Batch<'a> {
                     },
                     None,
                 ));
+                findings.extend(reason);
                 (Outcome::Accepted, Some(Replaced { name, seq: cur.seq }))
             }
             Some((cur, name)) => {
