@@ -153,6 +153,7 @@ fn records(p: &Pledge) -> Vec<Received> {
                         department: "산업진흥과".to_owned(),
                         person: "담당자".to_owned(),
                         phone: "031-481-0000".to_owned(),
+                        reason: None,
                     },
                     unit: Unit::Million,
                     investment: Investment { sum, sources },

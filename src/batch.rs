@@ -496,6 +496,7 @@ pub fn round_records(
                         department: leaf.department(pledge).to_owned(),
                         person: format!("담당자{}-{}", i + 1, l + 1),
                         phone: format!("031-481-{:04}", 1000 + n),
+                        reason: None,
                     },
                     unit: crate::core::normalize::Unit::Million,
                     investment: Investment { sum, sources },

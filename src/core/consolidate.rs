@@ -224,6 +224,8 @@ pub struct PledgeReport {
     pub roadmap: Vec<RoadmapRow>,
     pub findings: Vec<LeafFinding>,
     pub history: Vec<HistoryRow>,
+    /// 변경내역 and 당초 vs current (SPEC §10).
+    pub changes: crate::core::changes::ChangeLog,
 }
 
 impl PledgeReport {
@@ -557,5 +559,6 @@ where
         roadmap,
         findings,
         history,
+        changes: crate::core::changes::history(pledge, records()),
     }
 }

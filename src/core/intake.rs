@@ -20,7 +20,9 @@
 use crate::core::check::Checked;
 use crate::core::definition::LeafKey;
 use crate::core::finding::{Code, Finding, Kind};
-use crate::core::model::{ContentHash, Outcome, PledgeId, Precedence, Received, StoredPath};
+use crate::core::model::{
+    ContentHash, Outcome, PledgeId, Precedence, Received, StoredPath, Submission,
+};
 use chrono::{DateTime, Local};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -242,12 +244,33 @@ pub fn decide<C>(
 where
     C: Fn(usize) -> Checked + Sync,
 {
+    decide_with(files, ledger, folders, now, check, &|_, _| None)
+}
+
+/// A finding about a submission that is about to replace its leaf's current one
+/// (`prev`, `next`): §10's 변경사유 rule (`core::diff::reason_check`); an error
+/// rejects `next`.
+pub type ReasonRule<'r> = &'r dyn Fn(&Submission, &Submission) -> Option<Finding>;
+
+/// [`decide`] with the 변경사유 rule (issue 15) applied to every accepted file that
+/// replaces its leaf's current submission (in the ledger, or earlier in the batch).
+pub fn decide_with<C>(
+    files: &[Arrival],
+    ledger: &LedgerView,
+    folders: &Folders,
+    now: DateTime<Local>,
+    check: C,
+    reason: ReasonRule<'_>,
+) -> Vec<Decision>
+where
+    C: Fn(usize) -> Checked + Sync,
+{
     let triaged: Vec<Triage> = files.iter().map(|f| triage(f, ledger, folders)).collect();
     let checked: Vec<Option<Checked>> = (0..files.len())
         .into_par_iter()
         .map(|i| (triaged[i] == Triage::Check).then(|| check(i)))
         .collect();
-    let mut batch = Batch::new(ledger, folders, now);
+    let mut batch = Batch::new(ledger, folders, now, reason);
     files
         .iter()
         .zip(triaged)
@@ -268,10 +291,18 @@ struct Batch<'a> {
     taken_now: HashMap<ContentHash, Earlier>,
     /// Current submissions set in this batch: precedence and file name.
     current_now: HashMap<(String, LeafKey), (Precedence, String)>,
+    /// Their submissions, and the 변경사유 rule they are compared with (issue 15).
+    subs_now: HashMap<(String, LeafKey), Submission>,
+    reason: ReasonRule<'a>,
 }
 
 impl<'a> Batch<'a> {
-    fn new(ledger: &'a LedgerView, folders: &'a Folders, now: DateTime<Local>) -> Self {
+    fn new(
+        ledger: &'a LedgerView,
+        folders: &'a Folders,
+        now: DateTime<Local>,
+        reason: ReasonRule<'a>,
+    ) -> Self {
         Self {
             ledger,
             folders,
@@ -280,6 +311,8 @@ impl<'a> Batch<'a> {
             promised: HashMap::new(),
             taken_now: HashMap::new(),
             current_now: HashMap::new(),
+            subs_now: HashMap::new(),
+            reason,
         }
     }
 
@@ -343,6 +376,17 @@ impl<'a> Batch<'a> {
         });
         let (outcome, replaces) = match current {
             Some((cur, name)) if mine > cur => {
+                // §10 변경사유 (issue 15): compared with the submission it replaces; an
+                // E-REASON rejects the file, which then replaces nothing.
+                let prev = self
+                    .subs_now
+                    .get(&key)
+                    .or_else(|| self.ledger.current(&key.0, &key.1)?.submission.as_ref());
+                let reason = prev.and_then(|p| (self.reason)(p, &sub));
+                if let Some(r) = reason.clone().filter(Finding::is_error) {
+                    findings.push(r);
+                    return self.record(f, Outcome::Rejected, pledge, findings, None, named);
+                }
                 findings.push(Finding::of(
                     Kind::Superseded {
                         previous: name.clone(),
@@ -351,6 +395,7 @@ impl<'a> Batch<'a> {
                     },
                     None,
                 ));
+                findings.extend(reason);
                 (Outcome::Accepted, Some(Replaced { name, seq: cur.seq }))
             }
             Some((cur, name)) => {
@@ -367,6 +412,7 @@ impl<'a> Batch<'a> {
             None => (Outcome::Accepted, None),
         };
         if outcome == Outcome::Accepted {
+            self.subs_now.insert(key.clone(), sub.clone());
             self.current_now.insert(key, (mine, f.name.clone()));
         }
         match self.record(f, outcome, pledge, findings, Some(sub), named) {

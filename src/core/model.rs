@@ -113,6 +113,9 @@ pub struct SubmissionInfo {
     pub department: String,
     pub person: String,
     pub phone: String,
+    /// 변경사유: why the plan differs from the previous submission (SPEC §10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An accepted submission in normalised form (amounts in the pledge's 백만원).

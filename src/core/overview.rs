@@ -743,6 +743,7 @@ mod tests {
                         String::new()
                     },
                     phone: "031-000-0000".into(),
+                    reason: None,
                 },
                 unit: crate::core::normalize::Unit::Million,
                 investment: Investment { sum: row, sources },

@@ -132,10 +132,19 @@ pub enum Command {
     },
     /// Rebuild the reports from the ledger (nothing in the inbox is touched). While
     /// `gongyak watch` runs on the same inbox it keeps the reports current itself, and
-    /// this command exits 2 (the daemon holds the lock).
+    /// this command exits 2 (the daemon holds the lock). With --as-of and --out: every
+    /// report as it stood at that moment, written into another folder (the live outbox
+    /// is never touched; works while the daemon runs).
     Report {
         #[command(flatten)]
         folders: Folders,
+        /// Only the files received at or before WHEN, in this server's local time:
+        /// `2026-06-30` (the end of that day) or `2026-06-30T14:00`.
+        #[arg(long, value_name = "WHEN", value_parser = crate::shell::asof::parse_as_of, requires = "out")]
+        as_of: Option<chrono::DateTime<chrono::Local>>,
+        /// Folder for the --as-of reports (created if missing; not the outbox).
+        #[arg(long, value_name = "DIR", requires = "as_of")]
+        out: Option<PathBuf>,
     },
     /// Show the reporting round: who has not filed, whose file was sent back, who is
     /// late (by department), then the counts. Exit 0 only when every leaf is filed and
@@ -297,7 +306,17 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             println!("{}", summary_line(&summary));
             Ok(u8::from(rejected > 0))
         }
-        Command::Report { folders } => {
+        Command::Report {
+            folders,
+            as_of: Some(at),
+            out: Some(out),
+        } => {
+            for p in crate::shell::asof::write_reports_as_of(&folders.config(), at, &out)? {
+                println!("{}", p.display());
+            }
+            Ok(0)
+        }
+        Command::Report { folders, .. } => {
             let mut engine = Engine::open(folders.config()).map_err(report_locked)?;
             for p in engine.write_reports(None, true)? {
                 println!("{}", p.display());

@@ -534,10 +534,16 @@ impl Engine {
         let limits = self.cfg.limits;
         let arrivals: Vec<Arrival> = loaded.iter().map(|f| f.arrival(&limits)).collect();
         let catalog = &self.catalog;
-        let decisions =
-            intake::decide(&arrivals, self.ledger.view(), &folders, Local::now(), |i| {
-                loaded[i].check(catalog, &limits)
-            });
+        // §10 변경사유 (issue 15): the pure rule, given to intake with the catalog.
+        let reason = |prev: &_, next: &_| crate::core::diff::reason_check(catalog, prev, next);
+        let decisions = intake::decide_with(
+            &arrivals,
+            self.ledger.view(),
+            &folders,
+            Local::now(),
+            |i| loaded[i].check(catalog, &limits),
+            &reason,
+        );
         let mut summary = BatchSummary::default();
         let recorded =
             self.record(&loaded, decisions, &mut summary)
@@ -832,6 +838,9 @@ impl Published<'_> {
         fsio::atomic_write(&self.path, &bytes)?;
         if changed {
             let history = outbox.join("history");
+            // Our own subfolder of the outbox: made when missing.
+            std::fs::create_dir_all(&history)
+                .with_context(|| format!("cannot create {}", history.display()))?;
             fsio::atomic_write(
                 &history.join(format!(
                     "{}_{}.xlsx",

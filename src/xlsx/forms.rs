@@ -316,7 +316,8 @@ fn guide_steps(pledge: &Pledge, start: i32, end: i32) -> Vec<String> {
             .to_owned(),
         format!(
             "'{SHEET_INFO}' 시트: 제출부서, 담당자, 연락처, 기준일(자료의 기준 날짜, 예: {end}-12-31)을 입력합니다.\n\
-             같은 사업을 다시 제출하면 기준일이 더 최근인 파일이 반영됩니다(기준일이 같으면 나중에 들어온 파일)."
+             같은 사업을 다시 제출하면 기준일이 더 최근인 파일이 반영됩니다(기준일이 같으면 나중에 들어온 파일).\n\
+             이전에 낸 계획의 금액·목표·일정을 바꾸었다면 '변경사유' 칸에 그 까닭을 적습니다. 바뀐 값과 사유는 보고서의 '변경내역'에 남습니다."
         ),
         format!(
             "'{SHEET_INVEST}' 시트: 재원별(국비·도비·시비 등) 금액을 {unit} 단위 숫자로 입력합니다. 예: 15억 원은 1,500 입니다.\n\
@@ -439,6 +440,21 @@ fn info_sheet(
         ))?
         .set_error_style(DataValidationErrorStyle::Stop);
     ws.add_data_validation(row, 1, row, 1, &date_rule)?;
+    row += 1;
+    // §10: optional, but a changed plan without it is W-REASON (or E-REASON).
+    ws.write_with_format(row, 0, "변경사유", &st.label)?;
+    ws.write_blank(row, 1, &st.text_in)?;
+    ws.set_row_height(row, 32)?;
+    ws.add_data_validation(
+        row,
+        1,
+        row,
+        1,
+        &hint(
+            "변경사유 (계획을 바꿀 때)",
+            "이전에 낸 계획에서 금액·목표·일정을 바꾸었다면 그 까닭을 적어 주십시오.\n예: 공모 결과 사업비 감액, 설계 변경으로 준공 연기\n바꾼 것이 없으면 비워 둡니다.",
+        )?,
+    )?;
     ws.set_print_area(0, 0, row, 1)?;
     finish_sheet(ws);
     Ok(())

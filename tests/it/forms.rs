@@ -111,7 +111,7 @@ fn row_in_col(g: &SheetGrid, c: usize, below: usize, text: &str) -> usize {
 /// Where everything is in one form, found by label.
 #[derive(Debug, Default)]
 struct Layout {
-    /// 제출부서, 담당자, 연락처, 기준일 → value cell.
+    /// 제출부서, 담당자, 연락처, 기준일, 변경사유 → value cell.
     info: BTreeMap<&'static str, String>,
     /// 공약명, 사업명, (세부사업) → (value cell, text shown).
     fixed: BTreeMap<&'static str, (String, String)>,
@@ -139,7 +139,7 @@ impl Layout {
     fn read(path: &Path, pledge: &Pledge, leaf: Leaf<'_>) -> Layout {
         let mut l = Layout::default();
         let g = read_sheet(path, INFO);
-        for label in ["제출부서", "담당자", "연락처", "기준일"] {
+        for label in ["제출부서", "담당자", "연락처", "기준일", "변경사유"] {
             let (r, c) = find(&g, INFO, label);
             l.info.insert(label, a1(r, c + 1));
         }
@@ -499,7 +499,7 @@ fn every_form_has_validations_protection_and_only_its_input_cells_unlocked() {
             .unwrap_or_else(|| panic!("{name}: no validation on 기준일"));
         assert_eq!(date.kind, "date", "{name}");
         assert!(!date.prompt.is_empty(), "{name}");
-        for label in ["제출부서", "담당자", "연락처"] {
+        for label in ["제출부서", "담당자", "연락처", "변경사유"] {
             assert!(
                 info_v
                     .iter()

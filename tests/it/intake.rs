@@ -17,6 +17,9 @@ fn stderr(o: &std::process::Output) -> String {
 fn innopolis_as_of(date: &str) -> Vec<u8> {
     let mut b = submission("안산 강소연구개발특구 운영", None, &INNOPOLIS);
     b.set("제출정보", "B9", t(date));
+    // Its targets differ from the seed file's: a resubmission says why (else W-REASON).
+    b.set("제출정보", "A10", t("변경사유"));
+    b.set("제출정보", "B10", t("연차별 목표 보완"));
     b.to_bytes()
 }
 

@@ -2,6 +2,7 @@
 //! the library on real workbooks in a scratch folder.
 
 mod advice;
+mod changes;
 mod common;
 mod faults;
 mod forms;

@@ -95,7 +95,8 @@ fn golden_pledge_and_leaf_tables_in_the_reference_layout() {
             "연차별 추진목표",
             "추진일정",
             "검증결과",
-            "제출이력"
+            "제출이력",
+            "변경내역"
         ]
     );
 

@@ -251,6 +251,22 @@ pub enum Kind {
         first: String,
         seq: u64,
     },
+    /// §10: the plan changed against the leaf's current submission and no 변경사유 was
+    /// given; accepted.
+    ReasonMissing {
+        /// How many values changed, a few of them described, and the 기준일 of the
+        /// submission replaced.
+        count: usize,
+        examples: Vec<String>,
+        previous: chrono::NaiveDate,
+    },
+    /// §10: the same, where the city requires a reason (`require_change_reason`);
+    /// rejected.
+    ReasonRequired {
+        count: usize,
+        examples: Vec<String>,
+        previous: chrono::NaiveDate,
+    },
 }
 
 impl Kind {
@@ -295,6 +311,8 @@ impl Kind {
             Kind::Older { .. } => Code::Older,
             Kind::Superseded { .. } => Code::Superseded,
             Kind::Duplicate { .. } => Code::Duplicate,
+            Kind::ReasonMissing { .. } => Code::ReasonMissing,
+            Kind::ReasonRequired { .. } => Code::ReasonRequired,
         }
     }
 }

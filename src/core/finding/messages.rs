@@ -413,8 +413,47 @@ impl Kind {
                 "이미 접수된 파일(파일 '{first}', 접수 번호 {seq})과 내용이 같아 보고서에는 바뀐 \
                  것이 없습니다. 따로 하실 일은 없습니다."
             ),
+            Kind::ReasonMissing {
+                count,
+                examples,
+                previous,
+            } => format!(
+                "보고서에 반영된 이전 제출본(기준일 {previous})과 비교해 계획 값 {}이 \
+                 바뀌었는데 변경사유가 비어 있습니다({}). 이번 파일은 접수했으며 \
+                 보고서의 변경내역에는 사유 없이 남습니다. 바꾼 까닭을 총괄 부서에 \
+                 알려 주시고, 다음에 계획을 바꿀 때는 '제출정보' 시트의 '변경사유' 칸에 \
+                 적어 주십시오.",
+                count_words(*count),
+                changed_quoted(*count, examples)
+            ),
+            Kind::ReasonRequired {
+                count,
+                examples,
+                previous,
+            } => format!(
+                "보고서에 반영된 이전 제출본(기준일 {previous})과 비교해 계획 값 {}이 \
+                 바뀌었는데 변경사유가 비어 있습니다({}). 계획을 바꿀 때는 변경사유를 \
+                 반드시 적어야 하므로 반려합니다. 바꾼 까닭을 '제출정보' 시트의 \
+                 '변경사유' 칸에 적어 다시 넣어 주십시오.",
+                count_words(*count),
+                changed_quoted(*count, examples)
+            ),
         }
     }
+}
+
+/// `1건`, `12건`.
+fn count_words(n: usize) -> String {
+    format!("{n}건")
+}
+
+/// The first changes, then `외 N건` for the rest.
+fn changed_quoted(count: usize, examples: &[String]) -> String {
+    let mut s = examples.join(", ");
+    if count > examples.len() {
+        s.push_str(&format!(" 외 {}건", count - examples.len()));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -659,6 +698,20 @@ mod tests {
                 first: "강소특구_제출.xlsx".into(),
                 seq: 7,
             },
+            Kind::ReasonMissing {
+                count: 5,
+                examples: names(&[
+                    "국비 2024년 3,000백만원 → 2,500백만원",
+                    "추진내용 2023년 사업 추진 2차년 → 특구 2단계 지정 추진",
+                    "사업추진 종료 2026년 4분기 → 2026년 2분기",
+                ]),
+                previous: date,
+            },
+            Kind::ReasonRequired {
+                count: 1,
+                examples: names(&["시비 2025년 290백만원 → 390백만원"]),
+                previous: date,
+            },
         ]);
         out
     }
@@ -707,6 +760,8 @@ mod tests {
             Kind::Older { .. } => "Older",
             Kind::Superseded { .. } => "Superseded",
             Kind::Duplicate { .. } => "Duplicate",
+            Kind::ReasonMissing { .. } => "ReasonMissing",
+            Kind::ReasonRequired { .. } => "ReasonRequired",
         }
     }
 

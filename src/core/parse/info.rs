@@ -40,6 +40,7 @@ pub(super) fn parse_info(
     let dept = text("제출부서");
     let person = text("담당자");
     let phone = text("연락처");
+    let reason = text("변경사유").map(|r| r.value.trim().to_owned());
 
     let missing: Vec<String> = ["공약명", "사업명", "기준일"]
         .into_iter()
@@ -77,6 +78,7 @@ pub(super) fn parse_info(
         department: dept.map(|d| d.value).unwrap_or_default(),
         person: person.map(|d| d.value).unwrap_or_default(),
         phone: phone.map(|d| d.value).unwrap_or_default(),
+        reason: reason.filter(|r| !r.is_empty()),
     };
 
     if let Some((label_cell, value)) = found.get("기준일") {

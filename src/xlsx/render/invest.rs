@@ -111,10 +111,13 @@ pub(super) fn invest_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) ->
         Some(s) => p.declared_for(s),
     };
     let mut row = write_invest_table(ws, INVEST_HEADER_ROW, r, &r.total, "계", &declared_src, st)?;
+    // 변경내역 (§10): cells the latest submission of a leaf changed get a fill and a note.
+    let marks = super::changes::CellMarks::of(r);
+    marks.apply(ws, INVEST_HEADER_ROW, &r.total, &|_| true, false, st)?;
     let widths = invest_widths(r);
     set_widths(ws, &widths)?;
     row = invest_chart(ws, row, r, &widths)?;
-    program_tables(ws, row + 1, r, st)?;
+    program_tables(ws, row + 1, r, &marks, st)?;
     ws.set_freeze_panes(INVEST_HEADER_ROW + 1, 2)?;
     setup_print(ws, None)?;
     Ok(widths)
@@ -205,7 +208,13 @@ impl Pager {
 
 /// The 사업별 tables: each program (with 소계 when it has sub-programs), then its
 /// sub-programs, each under a caption naming its declared budget.
-fn program_tables(ws: &mut Worksheet, row: u32, r: &PledgeReport, st: &Styles) -> Result<()> {
+fn program_tables(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &PledgeReport,
+    marks: &super::changes::CellMarks<'_>,
+    st: &Styles,
+) -> Result<()> {
     let p = &r.pledge;
     let last = 1 + r.columns.len() as u16;
     let mut pager = Pager {
@@ -237,7 +246,10 @@ fn program_tables(ws: &mut Worksheet, row: u32, r: &PledgeReport, st: &Styles) -
             "소계"
         };
         let declared = |s: Option<&str>| s.is_none().then_some(prog.declared);
-        row = write_invest_table(ws, row + 1, r, &prog.table, sum_label, &declared, st)? + 1;
+        let at = row + 1;
+        row = write_invest_table(ws, at, r, &prog.table, sum_label, &declared, st)? + 1;
+        let own = prog.subprograms.is_empty();
+        marks.apply(ws, at, &prog.table, &|k| k.program == prog.name, own, st)?;
         for sub in &prog.subprograms {
             row = pager.place(ws, row, block, last, st)?;
             let mut title = format!(
@@ -251,7 +263,12 @@ fn program_tables(ws: &mut Worksheet, row: u32, r: &PledgeReport, st: &Styles) -
             }
             ws.write_string_with_format(row, 0, &title, &st.plain)?;
             let declared = |s: Option<&str>| s.is_none().then_some(sub.declared);
-            row = write_invest_table(ws, row + 1, r, &sub.table, "계", &declared, st)? + 1;
+            let at = row + 1;
+            row = write_invest_table(ws, at, r, &sub.table, "계", &declared, st)? + 1;
+            let is_sub = |k: &LeafKey| {
+                k.program == prog.name && k.subprogram.as_deref() == Some(sub.name.as_str())
+            };
+            marks.apply(ws, at, &sub.table, &is_sub, true, st)?;
         }
     }
     ws.set_page_breaks(&pager.breaks)?;

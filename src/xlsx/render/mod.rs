@@ -20,6 +20,7 @@ use rust_xlsxwriter::{
     FormatBorder, Note, Workbook, Worksheet,
 };
 
+mod changes;
 mod findings;
 mod history;
 mod invest;
@@ -27,6 +28,8 @@ mod roadmap;
 mod summary;
 mod targets;
 
+use changes::changes_sheet;
+pub use changes::{SHEET_CHANGES, city_changes_sheet};
 use findings::findings_sheet;
 use history::history_sheet;
 use invest::invest_sheet;
@@ -254,6 +257,19 @@ fn amount_str(d: Decimal) -> String {
 /// # Errors
 /// Only on rust_xlsxwriter failures (bad sheet geometry), not on any submitted data.
 pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Result<Vec<u8>> {
+    render_report_as_of(report, generated_at, None)
+}
+
+/// [`render_report`] of a report rebuilt as the ledger stood at `as_of` (SPEC §10,
+/// `gongyak report --as-of`): `기준 시점` on 요약 and in every sheet's page header.
+///
+/// # Errors
+/// Only on rust_xlsxwriter failures.
+pub fn render_report_as_of(
+    report: &PledgeReport,
+    generated_at: DateTime<Local>,
+    as_of: Option<DateTime<Local>>,
+) -> Result<Vec<u8>> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     let props = DocProperties::new()
@@ -268,6 +284,9 @@ pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Re
     wb.set_properties(&props);
 
     render_sheets(&mut wb, report, generated_at, &st)?;
+    if let Some(t) = as_of {
+        mark_as_of(&mut wb, t, &st)?;
+    }
     Ok(wb.save_to_buffer()?)
 }
 
@@ -279,7 +298,7 @@ fn render_sheets(
     generated_at: DateTime<Local>,
     st: &Styles,
 ) -> Result<Vec<(&'static str, Vec<f64>)>> {
-    Ok(vec![
+    let sheets = vec![
         (
             SHEET_SUMMARY,
             summary_sheet(wb.add_worksheet(), report, generated_at, st)?,
@@ -301,7 +320,23 @@ fn render_sheets(
             SHEET_HISTORY,
             history_sheet(wb.add_worksheet(), report, st)?,
         ),
-    ])
+    ];
+    changes_sheet(wb.add_worksheet(), report, st)?;
+    Ok(sheets)
+}
+
+/// `기준 시점: 2026-06-30 23:59:59` on 요약 (beside 생성 시각, in the row left free
+/// below 추진부서) and in the page header of every sheet: a printed page of a report
+/// rebuilt for an audit says which moment it shows.
+fn mark_as_of(wb: &mut Workbook, t: DateTime<Local>, st: &Styles) -> Result<()> {
+    let when = changes::local_time(&t);
+    let ws = wb.worksheet_from_name(SHEET_SUMMARY)?;
+    ws.write_string_with_format(3, 0, "기준 시점", &st.label)?;
+    ws.write_string_with_format(3, 1, &when, &st.text)?;
+    for ws in wb.worksheets_mut() {
+        ws.set_header(format!("&L기준 시점: {when}"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -349,7 +384,8 @@ mod tests {
                 SHEET_TARGETS,
                 SHEET_ROADMAP,
                 SHEET_FINDINGS,
-                SHEET_HISTORY
+                SHEET_HISTORY,
+                SHEET_CHANGES
             ]
         );
         let summary = wb.worksheet_range(SHEET_SUMMARY).unwrap();

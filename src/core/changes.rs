@@ -1,0 +1,343 @@
+//! The change log of a pledge (SPEC §10): every accepted submission that replaced an
+//! earlier one of its leaf, compared value by value with it ([`diff`]), and the 당초
+//! (original) plan — the first accepted submission of each leaf — against the current
+//! one. A pure function of the ledger records, like the rest of the report.
+
+use crate::core::consolidate::{Outcome, PledgeReport, Received};
+use crate::core::definition::{LeafKey, Pledge};
+use crate::core::diff::{Change, Column, Item, Section, Value, diff};
+use crate::core::model::Submission;
+use chrono::{DateTime, Local, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One accepted submission that changed its leaf's plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeEvent {
+    /// The ledger's arrival number of the new submission.
+    pub seq: u64,
+    pub received_at: DateTime<Local>,
+    pub base_date: NaiveDate,
+    pub leaf: LeafKey,
+    /// 변경사유 as written, if any.
+    pub reason: Option<String>,
+    pub department: String,
+    pub person: String,
+    /// The file replaced and the file that replaced it.
+    pub file_before: String,
+    pub file_after: String,
+    /// This submission is still the leaf's current one: its changes are marked in
+    /// place in 연차별 투자계획.
+    pub latest: bool,
+    pub changes: Vec<Change>,
+}
+
+/// 당초 against the current plan for the pledge total (`계`) or one source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceTotal {
+    pub label: String,
+    pub original: Decimal,
+    pub current: Decimal,
+}
+
+/// Everything 변경내역 shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChangeLog {
+    /// `계`, then each source in the definition's order.
+    pub totals: Vec<SourceTotal>,
+    /// Newest first; only submissions that changed something.
+    pub events: Vec<ChangeEvent>,
+}
+
+impl ChangeLog {
+    /// 당초 총사업비: the first accepted versions of the leaves, summed.
+    pub fn original_total(&self) -> Decimal {
+        self.totals.first().map_or(Decimal::ZERO, |t| t.original)
+    }
+
+    /// The amounts changed by the latest submission of each leaf, by leaf, source and
+    /// column: what 연차별 투자계획 marks with a fill and a note.
+    pub fn latest_amounts(&self) -> HashMap<(&LeafKey, &str, Column), (&ChangeEvent, &Change)> {
+        let mut out = HashMap::new();
+        for e in self.events.iter().filter(|e| e.latest) {
+            for c in &e.changes {
+                if let Item::Amount { source, column } = &c.item {
+                    out.insert((&e.leaf, source.as_str(), *column), (e, c));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The change log of `pledge` from ledger records in arrival order (records of other
+/// pledges are skipped). A submission replaces its leaf's current one when its
+/// (기준일, arrival) is later, exactly as consolidation picks the current submission;
+/// a late file with an older 기준일 (미반영) changes nothing.
+pub fn history<'a>(pledge: &Pledge, records: impl IntoIterator<Item = &'a Received>) -> ChangeLog {
+    let leaves: Vec<LeafKey> = pledge.leaves().iter().map(|l| l.key()).collect();
+    let mut first: BTreeMap<&LeafKey, &Submission> = BTreeMap::new();
+    let mut current: BTreeMap<&LeafKey, &Received> = BTreeMap::new();
+    let mut events = Vec::new();
+    for r in records {
+        let Some(sub) = r.submission.as_ref() else {
+            continue;
+        };
+        if r.outcome != Outcome::Accepted || sub.pledge_id != pledge.id {
+            continue;
+        }
+        let Some(leaf) = leaves.iter().find(|k| **k == sub.leaf) else {
+            continue;
+        };
+        match current.get(leaf) {
+            None => {
+                first.insert(leaf, sub);
+            }
+            Some(cur) => {
+                let Some(prev) = cur.submission.as_ref() else {
+                    continue;
+                };
+                if (sub.base_date, r.seq) <= (prev.base_date, cur.seq) {
+                    continue;
+                }
+                let mut changes = diff(prev, sub);
+                // Amounts in the definition's source order (국비, 도비, 시비, 기타), each
+                // source's columns as in the table; then targets and roadmap.
+                changes.sort_by_key(|c| match &c.item {
+                    Item::Amount { source, .. } => {
+                        let at = pledge.sources.iter().position(|s| s == source);
+                        (0, at.unwrap_or(usize::MAX))
+                    }
+                    other => (1 + other.section() as usize, 0),
+                });
+                if !changes.is_empty() {
+                    events.push(event(r, sub, cur, changes));
+                }
+            }
+        }
+        current.insert(leaf, r);
+    }
+    for e in &mut events {
+        e.latest = current.get(&e.leaf).is_some_and(|c| c.seq == e.seq);
+    }
+    events.reverse();
+    ChangeLog {
+        totals: totals(pledge, &first, &current),
+        events,
+    }
+}
+
+fn event(r: &Received, sub: &Submission, cur: &Received, changes: Vec<Change>) -> ChangeEvent {
+    ChangeEvent {
+        seq: r.seq,
+        received_at: r.received_at,
+        base_date: sub.base_date,
+        leaf: sub.leaf.clone(),
+        reason: sub.info.reason.clone().filter(|s| !s.trim().is_empty()),
+        department: sub.info.department.clone(),
+        person: sub.info.person.clone(),
+        file_before: cur.name.clone(),
+        file_after: r.name.clone(),
+        latest: false,
+        changes,
+    }
+}
+
+fn totals(
+    pledge: &Pledge,
+    first: &BTreeMap<&LeafKey, &Submission>,
+    current: &BTreeMap<&LeafKey, &Received>,
+) -> Vec<SourceTotal> {
+    let current: Vec<&Submission> = current
+        .values()
+        .filter_map(|r| r.submission.as_ref())
+        .collect();
+    let first: Vec<&Submission> = first.values().copied().collect();
+    let sum = |subs: &[&Submission], source: Option<&str>| -> Decimal {
+        subs.iter()
+            .map(|s| match source {
+                None => s.investment.sum.total,
+                Some(src) => s
+                    .investment
+                    .sources
+                    .get(src)
+                    .map_or(Decimal::ZERO, |r| r.total),
+            })
+            .sum()
+    };
+    std::iter::once(None)
+        .chain(pledge.sources.iter().map(|s| Some(s.as_str())))
+        .map(|source| SourceTotal {
+            label: source.unwrap_or("계").to_owned(),
+            original: sum(&first, source),
+            current: sum(&current, source),
+        })
+        .collect()
+}
+
+/// One line of the city's published change list (the overview's 변경내역).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CityChange {
+    /// 관리번호 (empty when the definition has none).
+    pub number: String,
+    pub title: String,
+    pub pledge_id: String,
+    /// 변경일: the 기준일 of the changing submission.
+    pub date: NaiveDate,
+    pub received_at: DateTime<Local>,
+    pub section: Section,
+    /// `사업 > 세부사업: 국비 2024년`.
+    pub item: String,
+    /// Amounts with their unit (`4,000백만원`).
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+}
+
+/// Every change of every pledge, newest first (ties: 관리번호 order as given).
+pub fn city_changes<'a>(reports: impl IntoIterator<Item = &'a PledgeReport>) -> Vec<CityChange> {
+    let mut out = Vec::new();
+    for r in reports {
+        let p = &r.pledge;
+        for e in &r.changes.events {
+            for c in &e.changes {
+                let side = |v: &Value| match v {
+                    Value::Amount(_) => format!("{}{}", v.display(), p.unit),
+                    _ => v.display(),
+                };
+                out.push(CityChange {
+                    number: p.number.clone().unwrap_or_default(),
+                    title: p.title.clone(),
+                    pledge_id: p.id.clone(),
+                    date: e.base_date,
+                    received_at: e.received_at,
+                    section: c.item.section(),
+                    item: format!("{}: {}", e.leaf.label(), c.item.label(p)),
+                    before: side(&c.before),
+                    after: side(&c.after),
+                    reason: e.reason.clone().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    // Stable: within one moment, the order of the reports and of the plan is kept.
+    out.sort_by_key(|c| std::cmp::Reverse(c.received_at));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::definition::Catalog;
+    use crate::core::model::{AmountRow, Investment, SubmissionInfo, Targets};
+    use crate::core::normalize::Unit;
+    use chrono::TimeZone;
+
+    fn pledge() -> Pledge {
+        Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
+            .unwrap()
+            .pledges[0]
+            .clone()
+    }
+
+    /// An accepted record of the first leaf with 국비 `gukbi` in 2024 (and total).
+    fn rec(p: &Pledge, seq: u64, day: u32, gukbi: i64, reason: Option<&str>) -> Received {
+        let leaf = p.leaves()[0].key();
+        let mut row = AmountRow {
+            total: Decimal::from(gukbi),
+            ..AmountRow::default()
+        };
+        row.years.insert(2024, Decimal::from(gukbi));
+        Received {
+            seq,
+            received_at: Local.with_ymd_and_hms(2026, 1, day, 9, 0, 0).unwrap(),
+            name: format!("f{seq}.xlsx"),
+            size: 1,
+            hash: format!("h{seq}").into(),
+            outcome: Outcome::Accepted,
+            stored_as: format!("accepted/f{seq}.xlsx").into(),
+            pledge_id: Some(p.id.clone().into()),
+            findings: vec![],
+            submission: Some(Submission {
+                pledge_id: p.id.clone(),
+                leaf,
+                base_date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
+                info: SubmissionInfo {
+                    reason: reason.map(str::to_owned),
+                    ..SubmissionInfo::default()
+                },
+                unit: Unit::Million,
+                investment: Investment {
+                    sum: row.clone(),
+                    sources: [("국비".to_owned(), row)].into(),
+                },
+                targets: Targets::default(),
+                roadmap: vec![],
+            }),
+            named: None,
+        }
+    }
+
+    #[test]
+    fn newest_first_one_event_per_changing_submission_and_baseline_totals() {
+        let p = pledge();
+        let mut late = rec(&p, 4, 1, 9999, None); // older 기준일: 미반영, no change
+        late.received_at = Local.with_ymd_and_hms(2026, 1, 20, 9, 0, 0).unwrap();
+        let records = vec![
+            rec(&p, 1, 2, 4000, None),
+            rec(&p, 2, 3, 4000, None), // same figures, later 기준일: nothing
+            rec(&p, 3, 5, 3500, Some("공모 감액")),
+            late,
+            rec(&p, 5, 6, 3000, None),
+        ];
+        let log = history(&p, &records);
+        let seqs: Vec<u64> = log.events.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [5, 3]);
+        assert!(log.events[0].latest && !log.events[1].latest);
+        assert_eq!(log.events[1].reason.as_deref(), Some("공모 감액"));
+        assert_eq!(log.events[1].file_before, "f2.xlsx");
+        assert_eq!(log.events[0].file_before, "f3.xlsx");
+        assert_eq!(log.events[0].changes.len(), 2); // 국비 총계, 국비 2024년
+        assert_eq!(log.totals[0].label, "계");
+        assert_eq!(log.original_total(), Decimal::from(4000));
+        assert_eq!(log.totals[0].current, Decimal::from(3000));
+        let gukbi = log.totals.iter().find(|t| t.label == "국비").unwrap();
+        assert_eq!((gukbi.original, gukbi.current), (4000.into(), 3000.into()));
+        let marks = log.latest_amounts();
+        assert_eq!(marks.len(), 2);
+        let leaf = p.leaves()[0].key();
+        let (e, c) = marks[&(&leaf, "국비", Column::Year(2024))];
+        assert_eq!((e.seq, c.delta()), (5, Some(Decimal::from(-500))));
+    }
+
+    #[test]
+    fn a_leaf_never_changed_has_no_events_and_a_rejected_file_counts_for_nothing() {
+        let p = pledge();
+        let mut rejected = rec(&p, 2, 3, 1, None);
+        rejected.outcome = Outcome::Rejected;
+        let log = history(&p, &[rec(&p, 1, 2, 4000, None), rejected]);
+        assert!(log.events.is_empty());
+        assert_eq!(log.original_total(), Decimal::from(4000));
+        assert_eq!(history(&p, &[]).original_total(), Decimal::ZERO);
+    }
+
+    #[test]
+    fn the_city_list_is_newest_first_with_units_and_leaf_names() {
+        let p = pledge();
+        let records = vec![
+            rec(&p, 1, 2, 4000, None),
+            rec(&p, 2, 3, 3500, Some("감액")),
+            rec(&p, 3, 4, 3000, None),
+        ];
+        let report = crate::core::consolidate::consolidate(&p, &records);
+        let list = city_changes([&report]);
+        assert_eq!(list.len(), 4);
+        assert_eq!(list[0].date, NaiveDate::from_ymd_opt(2026, 1, 4).unwrap());
+        assert_eq!(list[0].before, "3,500백만원");
+        assert_eq!(list[0].after, "3,000백만원");
+        assert_eq!(list[2].reason, "감액");
+        assert!(list[1].item.ends_with(": 국비 2024년"), "{}", list[1].item);
+        assert!(list[1].item.starts_with(&p.leaves()[0].key().label()));
+    }
+}
