@@ -14,7 +14,7 @@
 
 use crate::core::definition::{Leaf, Pledge};
 use anyhow::{Context, Result};
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::utility::cell_range;
@@ -601,6 +601,14 @@ fn submission_bytes(
     }
 
     let mut wb = Workbook::new();
+    // The creation time is the plan's 기준일, not the clock: two calls must give the
+    // same bytes (the workbook's properties otherwise carry the second they ran).
+    let created = ExcelDateTime::from_ymd(
+        p.base_date.year() as u16,
+        p.base_date.month() as u8,
+        p.base_date.day() as u8,
+    )?;
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
     let amount_fmt = Format::new().set_num_format("#,##0");
     let key = leaf.key();
