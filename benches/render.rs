@@ -176,6 +176,7 @@ fn records(p: &Pledge) -> Vec<Received> {
                             q: 4,
                         },
                     }],
+                    progress: None,
                 }),
             }
         })

@@ -8,5 +8,7 @@ pub mod finding;
 pub mod model;
 pub mod normalize;
 pub mod parse;
+pub mod progress;
+pub mod rates;
 pub mod read;
 pub mod validate;

@@ -24,6 +24,10 @@ pub fn validate(
         check_sums(inv, findings);
     }
     check_contacts(draft, findings);
+    let def = leaf.as_ref().and_then(|k| pledge.leaf(k)).map(|l| l.def());
+    let progress = draft.progress.as_ref().and_then(|p| {
+        crate::core::progress::check(p, draft.investment.as_ref(), pledge, def, findings)
+    });
     let leaf = leaf?;
     if let Some(inv) = &draft.investment
         && let Some(def) = pledge.leaf(&leaf).map(|l| l.def())
@@ -43,6 +47,7 @@ pub fn validate(
         investment: investment_of(draft.investment.as_ref()?),
         targets: draft.targets.clone(),
         roadmap: draft.roadmap.clone(),
+        progress,
     })
 }
 
@@ -186,7 +191,7 @@ fn sum_finding(
 }
 
 /// 총계 = 기투자 + Σ years + 임기후 on each row; 계 = Σ sources in each column.
-fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
+pub(crate) fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
     let Some(total_idx) = inv.column_index(ColKind::Total) else {
         return;
     };
@@ -302,7 +307,7 @@ fn check_indicators(draft: &Draft, def: &Program, findings: &mut Vec<Finding>) {
     }
 }
 
-fn investment_of(inv: &DraftInvestment) -> Investment {
+pub(crate) fn investment_of(inv: &DraftInvestment) -> Investment {
     let to_row = |cells: &[Option<crate::core::parse::DraftAmount>]| -> AmountRow {
         let mut row = AmountRow::default();
         for ((kind, _), c) in inv.columns.iter().zip(cells) {

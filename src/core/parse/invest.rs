@@ -132,32 +132,7 @@ pub(super) fn parse_investment(
     }
     columns.sort_by_key(|(k, _)| *k);
 
-    // Unit note: the nearest `단위` note at or above the header row.
-    let mut unit = None;
-    for (&(r, c), v) in sheet.cells.range(..(data_start, 0)).rev() {
-        let CellValue::Text(t) = v else { continue };
-        match parse_unit_note(t) {
-            UnitNote::None => {}
-            UnitNote::Known(u) => {
-                unit = Some(u);
-                break;
-            }
-            UnitNote::Unknown(what) => {
-                findings.push(Finding::at(
-                    Code::Unit,
-                    name,
-                    CellRef::new(r, c),
-                    format!(
-                        "단위 '{what}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 중 하나로 적으세요.",
-                        josa(&what, EulReul)
-                    ),
-                ));
-                unit = Some(Unit::Million);
-                break;
-            }
-        }
-    }
-    let unit = unit.unwrap_or_else(|| {
+    let unit = unit_note_above(sheet, 0, data_start, findings).unwrap_or_else(|| {
         findings.push(Finding::at(
             Code::UnitAssumed,
             name,
@@ -242,13 +217,78 @@ pub(super) fn parse_investment(
     })
 }
 
-/// Reads one amount cell with every tolerance of §4; reports what it cannot accept.
+/// The unit a table is written in: the nearest `단위` note in rows `from_row` up to
+/// `data_start`, or `None` when there is none. An unknown unit is reported (E-UNIT) and
+/// read as 백만원.
+pub(super) fn unit_note_above(
+    sheet: &Sheet,
+    from_row: u32,
+    data_start: u32,
+    findings: &mut Vec<Finding>,
+) -> Option<Unit> {
+    let name = sheet.name.as_str();
+    let mut unit = None;
+    for (&(r, c), v) in sheet.cells.range((from_row, 0)..(data_start, 0)).rev() {
+        let CellValue::Text(t) = v else { continue };
+        match parse_unit_note(t) {
+            UnitNote::None => {}
+            UnitNote::Known(u) => {
+                unit = Some(u);
+                break;
+            }
+            UnitNote::Unknown(what) => {
+                findings.push(Finding::at(
+                    Code::Unit,
+                    name,
+                    CellRef::new(r, c),
+                    format!(
+                        "단위 '{what}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 중 하나로 적으세요.",
+                        josa(&what, EulReul)
+                    ),
+                ));
+                unit = Some(Unit::Million);
+                break;
+            }
+        }
+    }
+    unit
+}
+
+/// Reads one plan amount cell with every tolerance of §4; reports what it cannot
+/// accept, a negative plan amount included.
 fn read_amount(
     sheet: &Sheet,
     cell: CellRef,
     unit: Unit,
     findings: &mut Vec<Finding>,
 ) -> Option<DraftAmount> {
+    let name = sheet.name.as_str();
+    let raw = read_raw_amount(sheet, cell, findings)?;
+    if raw.is_sign_negative() && !raw.is_zero() {
+        findings.push(Finding::at(
+            Code::Negative,
+            name,
+            cell,
+            format!(
+                "금액이 음수({})입니다. 계획 금액은 0 이상이어야 합니다.",
+                fmt_amount(raw)
+            ),
+        ));
+        return None;
+    }
+    Some(in_million(name, raw, cell, unit, findings))
+}
+
+/// One amount cell as a signed decimal in the file's unit: numbers, numeric text
+/// (`1,000`, full-width digits, `△500`, `(500)`), `-` or empty = 0. Unreadable cells
+/// (text, dates, Excel errors, formulas without a stored result) are reported here
+/// (E-NUMBER, E-FORMULA) and give `None`. Shared by every amount table (투자계획,
+/// 추진실적).
+pub(super) fn read_raw_amount(
+    sheet: &Sheet,
+    cell: CellRef,
+    findings: &mut Vec<Finding>,
+) -> Option<Decimal> {
     let name = sheet.name.as_str();
     let raw = match sheet.get(cell.row, cell.col) {
         None => Decimal::ZERO,
@@ -334,18 +374,18 @@ fn read_amount(
             return None;
         }
     };
-    if raw.is_sign_negative() && !raw.is_zero() {
-        findings.push(Finding::at(
-            Code::Negative,
-            name,
-            cell,
-            format!(
-                "금액이 음수({})입니다. 계획 금액은 0 이상이어야 합니다.",
-                fmt_amount(raw)
-            ),
-        ));
-        return None;
-    }
+    Some(raw)
+}
+
+/// A non-negative amount converted to 백만원, with W-FRACTION when the conversion
+/// leaves a part of a 백만원.
+pub(super) fn in_million(
+    name: &str,
+    raw: Decimal,
+    cell: CellRef,
+    unit: Unit,
+    findings: &mut Vec<Finding>,
+) -> DraftAmount {
     let value = unit.to_million(raw);
     if !is_whole(value) {
         findings.push(Finding::at(
@@ -361,7 +401,7 @@ fn read_amount(
             ),
         ));
     }
-    Some(DraftAmount { raw, value, cell })
+    DraftAmount { raw, value, cell }
 }
 
 /// Excel's error values, which some tools store as plain text.

@@ -20,12 +20,15 @@ use std::collections::BTreeMap;
 
 mod info;
 mod invest;
+mod progress;
 mod roadmap;
 mod targets;
 
 use info::parse_info;
 pub use invest::fmt_amount;
 use invest::parse_investment;
+pub use progress::{DraftIndicator, DraftProgress};
+use progress::parse_progress;
 use roadmap::parse_roadmap;
 use targets::parse_targets;
 
@@ -34,6 +37,7 @@ pub const SHEET_INFO: &str = "제출정보";
 pub const SHEET_INVEST: &str = "투자계획";
 pub const SHEET_TARGETS: &str = "추진목표";
 pub const SHEET_ROADMAP: &str = "추진일정";
+pub const SHEET_PROGRESS: &str = "추진실적";
 
 /// A value and the cell it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +111,8 @@ pub struct Draft {
     pub investment: Option<DraftInvestment>,
     pub targets: Targets,
     pub roadmap: Vec<RoadmapItem>,
+    /// The 추진실적 sheet, when the file has one (SPEC §11).
+    pub progress: Option<DraftProgress>,
 }
 
 /// Finds a sheet by its normalised name, or one whose name contains it
@@ -187,6 +193,9 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     }
     if let Some(sheet) = find_sheet(wb, SHEET_ROADMAP) {
         draft.roadmap = parse_roadmap(sheet, &mut findings);
+    }
+    if let Some(sheet) = find_sheet(wb, SHEET_PROGRESS) {
+        draft.progress = Some(parse_progress(sheet, pledge, &mut findings));
     }
     (draft, findings)
 }
