@@ -417,14 +417,10 @@ mod tests {
 
     #[test]
     fn the_pledge_rate_is_weighted_by_budget() {
-        // 20,560 at 80 % and 3,300 at 50 %: (16,448 + 1,650) ÷ 23,860.
+        // 20,560 at 80 % and 3,300 at 50 %: (1,644,800 + 165,000) ÷ 23,860.
         let r = weighted_rate([(d("20560"), d("80")), (d("3300"), d("50"))]).unwrap();
-        assert_eq!(r, d("18098") / d("23860"));
-        assert_eq!(
-            r.round_dp(4),
-            d("75.8508"),
-            "hand-computed 18,098 ÷ 23,860 × 100"
-        );
+        assert_eq!(r, d("1809800") / d("23860"));
+        assert_eq!(r.round_dp(4), d("75.8508"), "hand-computed");
         assert_eq!(
             weighted_rate([(Decimal::ZERO, d("40")), (Decimal::ZERO, d("60"))]),
             Some(d("50"))
