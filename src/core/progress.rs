@@ -44,25 +44,33 @@ pub(crate) fn check(
         }
     }
     if let (Some(secured), Some(spent)) = (&draft.secured, &draft.spent) {
-        over(spent, secured, pledge, findings, |source, column, secured, spent| {
-            Kind::Overspend {
+        over(
+            spent,
+            secured,
+            pledge,
+            findings,
+            |source, column, secured, spent| Kind::Overspend {
                 source,
                 column,
                 secured,
                 spent,
                 unit: pledge.unit.clone(),
-            }
-        });
+            },
+        );
         if let Some(plan) = plan {
-            over(secured, plan, pledge, findings, |source, column, planned, secured| {
-                Kind::Oversecure {
+            over(
+                secured,
+                plan,
+                pledge,
+                findings,
+                |source, column, planned, secured| Kind::Oversecure {
                     source,
                     column,
                     planned,
                     secured,
                     unit: pledge.unit.clone(),
-                }
-            });
+                },
+            );
         }
     }
     let indicators = draft
@@ -235,14 +243,15 @@ fn row_of<'a>(
 }
 
 /// 계획 / 확보액 / 집행액 per term year, then the term (`임기 내`), for one source or 계.
+/// A leaf without a plan or without progress contributes zeros on that side.
 pub fn finance_lines(
-    plan: &Investment,
-    progress: &Progress,
+    plan: Option<&Investment>,
+    progress: Option<&Progress>,
     source: Option<&str>,
     years: impl Iterator<Item = i32>,
 ) -> Vec<FinanceLine> {
-    let get = |inv: &Investment, y: i32| {
-        row_of(inv, source)
+    let get = |inv: Option<&Investment>, y: i32| {
+        inv.and_then(|i| row_of(i, source))
             .and_then(|r| r.years.get(&y).copied())
             .unwrap_or_default()
     };
@@ -250,18 +259,34 @@ pub fn finance_lines(
         .map(|y| FinanceLine {
             label: format!("{y}년"),
             plan: get(plan, y),
-            secured: get(&progress.secured, y),
-            spent: get(&progress.spent, y),
+            secured: get(progress.map(|p| &p.secured), y),
+            spent: get(progress.map(|p| &p.spent), y),
         })
         .collect();
     let term = FinanceLine {
-        label: "임기 내".to_owned(),
+        label: TERM_LABEL.to_owned(),
         plan: lines.iter().map(|l| l.plan).sum(),
         secured: lines.iter().map(|l| l.secured).sum(),
         spent: lines.iter().map(|l| l.spent).sum(),
     };
     lines.push(term);
     lines
+}
+
+/// The label of the line summing the term years.
+pub const TERM_LABEL: &str = "임기 내";
+
+/// Adds lines of the same years, line by line (the pledge's table from its leaves').
+pub fn add_lines(acc: &mut Vec<FinanceLine>, lines: Vec<FinanceLine>) {
+    if acc.is_empty() {
+        *acc = lines;
+        return;
+    }
+    for (a, l) in acc.iter_mut().zip(lines) {
+        a.plan += l.plan;
+        a.secured += l.secured;
+        a.spent += l.spent;
+    }
 }
 
 /// Whether an indicator's actual met its target in one year.
@@ -439,7 +464,10 @@ mod tests {
         assert_eq!(Ratio::new(d("1"), d("8")).shown(), "12.5%");
         // Half away from zero at the shown digit: 0.25 % → 0.3 %.
         assert_eq!(Ratio::new(d("1"), d("400")).shown(), "0.3%");
-        assert_eq!(Ratio::new(d("1"), d("3")).fraction().unwrap().round_dp(4), d("0.3333"));
+        assert_eq!(
+            Ratio::new(d("1"), d("3")).fraction().unwrap().round_dp(4),
+            d("0.3333")
+        );
     }
 
     #[test]
@@ -473,7 +501,7 @@ mod tests {
             p.secured.sum.years.insert(y, d(se));
             p.spent.sum.years.insert(y, d(sp));
         }
-        let lines = finance_lines(&plan, &p, None, 2022..=2024);
+        let lines = finance_lines(Some(&plan), Some(&p), None, 2022..=2024);
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[0].secured_rate().shown(), "100.0%");
         assert_eq!(lines[0].spent_rate().shown(), "80.0%");
@@ -481,12 +509,27 @@ mod tests {
         assert_eq!(lines[2].secured_rate().shown(), "-", "no plan in 2024");
         let term = &lines[3];
         assert_eq!(term.label, "임기 내");
-        assert_eq!((term.plan, term.secured, term.spent), (d("400"), d("250"), d("80")));
+        assert_eq!(
+            (term.plan, term.secured, term.spent),
+            (d("400"), d("250"), d("80"))
+        );
         assert_eq!(term.secured_rate().percent(), Some(d("62.5")));
         assert_eq!(term.spent_rate().percent(), Some(d("20")));
         // A source the progress does not carry reads zero, not an error.
-        let none = finance_lines(&plan, &p, Some("국비"), 2022..=2022);
+        let none = finance_lines(Some(&plan), Some(&p), Some("국비"), 2022..=2022);
         assert_eq!(none[0].plan, Decimal::ZERO);
         assert_eq!(none[0].secured_rate().shown(), "-");
+        // The pledge's lines are the leaves' added up; a leaf with a plan only adds plan.
+        let mut acc = Vec::new();
+        add_lines(
+            &mut acc,
+            finance_lines(Some(&plan), Some(&p), None, 2022..=2023),
+        );
+        add_lines(
+            &mut acc,
+            finance_lines(Some(&plan), None, None, 2022..=2023),
+        );
+        assert_eq!((acc[2].plan, acc[2].secured), (d("800"), d("250")));
+        assert_eq!(acc[2].secured_rate().shown(), "31.3%");
     }
 }

@@ -95,7 +95,11 @@ struct PledgeFigures {
 
 /// The pledge's status derived from its leaves (SPEC §11); `None` = 미제출.
 pub fn pledge_status(progress: &[LeafProgress]) -> Option<Status> {
-    derived_status(progress.iter().filter_map(|l| l.progress.as_ref().map(|p| p.status)))
+    derived_status(
+        progress
+            .iter()
+            .filter_map(|l| l.progress.as_ref().map(|p| p.status)),
+    )
 }
 
 fn figures(report: &PledgeReport, year: i32) -> PledgeFigures {
@@ -317,8 +321,8 @@ mod tests {
     use super::*;
     use crate::core::consolidate::{Outcome, Received, consolidate};
     use crate::core::model::{
-        AmountRow, IndicatorActual, IndicatorRow, Investment, Progress, Submission,
-        SubmissionInfo, Targets,
+        AmountRow, IndicatorActual, IndicatorRow, Investment, Progress, Submission, SubmissionInfo,
+        Targets,
     };
     use crate::core::normalize::Unit;
     use chrono::{Local, TimeZone};
@@ -587,8 +591,14 @@ mod tests {
             ("hold", with(Status::OnHold, plan(), plan(), plan())),
             ("partial", with(Status::Partial, plan(), plan(), plan())),
             // 집행률 20 % < 89.9 % ÷ 2.
-            ("slow", with(Status::OnTrack, plan(), plan(), term_plan_fifth())),
-            ("fine", with(Status::OnTrack, plan(), plan(), row("0", "50", "0"))),
+            (
+                "slow",
+                with(Status::OnTrack, plan(), plan(), term_plan_fifth()),
+            ),
+            (
+                "fine",
+                with(Status::OnTrack, plan(), plan(), row("0", "50", "0")),
+            ),
         ];
         let reports: Vec<PledgeReport> = cases
             .iter()
@@ -611,15 +621,24 @@ mod tests {
         early.progress.as_mut().unwrap().1 = "80";
         let mut late = with(Status::OnTrack, plan(), plan(), plan());
         late.progress.as_mut().unwrap().1 = "70";
-        let r = consolidate(&p, &[received(&p, 1, 10, &early), received(&p, 2, 30, &late)]);
+        let r = consolidate(
+            &p,
+            &[received(&p, 1, 10, &early), received(&p, 2, 30, &late)],
+        );
         assert_eq!(r.progress[0].previous_rate, Some(d("80")));
         let list = laggards(&[&r]);
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].reasons, ["추진율 하락: 80% → 70%"]);
         // Rising is not a fall; a resend with the same 기준일 has no previous report.
-        let r = consolidate(&p, &[received(&p, 1, 10, &late), received(&p, 2, 30, &early)]);
+        let r = consolidate(
+            &p,
+            &[received(&p, 1, 10, &late), received(&p, 2, 30, &early)],
+        );
         assert!(laggards(&[&r]).is_empty());
-        let r = consolidate(&p, &[received(&p, 1, 30, &early), received(&p, 2, 30, &late)]);
+        let r = consolidate(
+            &p,
+            &[received(&p, 1, 30, &early), received(&p, 2, 30, &late)],
+        );
         assert_eq!(r.progress[0].previous_rate, None);
     }
 
@@ -629,6 +648,9 @@ mod tests {
         let day = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
         assert_eq!(elapsed(&p, day(2021, 5, 1)).shown(), "0.0%");
         assert_eq!(elapsed(&p, day(2027, 5, 1)).shown(), "100.0%");
-        assert_eq!(elapsed(&p, day(2024, 7, 2)), Ratio::new(d("913"), d("1826")));
+        assert_eq!(
+            elapsed(&p, day(2024, 7, 2)),
+            Ratio::new(d("913"), d("1826"))
+        );
     }
 }

@@ -6,6 +6,7 @@ mod faults;
 mod forms;
 mod hostile;
 mod pipeline;
+mod progress;
 mod report;
 mod tolerances;
 mod watch;

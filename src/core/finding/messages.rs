@@ -42,9 +42,11 @@ impl Kind {
                 josa(t, EunNeun),
                 status_words()
             ),
-            Kind::Rate { typed: None } => "추진율이 비어 있습니다. 0부터 100 사이의 숫자(예: 85)를 \
+            Kind::Rate { typed: None } => {
+                "추진율이 비어 있습니다. 0부터 100 사이의 숫자(예: 85)를 \
                  입력해 주십시오."
-                .to_owned(),
+                    .to_owned()
+            }
             Kind::Rate { typed: Some(t) } => format!(
                 "추진율 '{t}'{} 0부터 100 사이의 숫자가 아닙니다. 0부터 100 사이의 숫자(예: 85 \
                  또는 85%)를 입력해 주십시오.",

@@ -27,8 +27,8 @@ mod targets;
 use info::parse_info;
 pub use invest::fmt_amount;
 use invest::parse_investment;
-pub use progress::{DraftIndicator, DraftProgress};
 use progress::parse_progress;
+pub use progress::{DraftIndicator, DraftProgress};
 use roadmap::parse_roadmap;
 use targets::parse_targets;
 

@@ -47,7 +47,14 @@ pub struct DraftIndicator {
 /// The labels of the pairs and the synonyms staff use (compared after `label_key`).
 const STATUS_LABELS: &[&str] = &["추진상황", "이행상황", "추진단계"];
 const RATE_LABELS: &[&str] = &[
-    "추진율", "추진률", "이행률", "이행율", "진척률", "진척율", "공정률", "공정율",
+    "추진율",
+    "추진률",
+    "이행률",
+    "이행율",
+    "진척률",
+    "진척율",
+    "공정률",
+    "공정율",
 ];
 const ACHIEVEMENT_LABELS: &[&str] = &["추진실적", "주요추진실적", "추진실적내용", "주요실적"];
 const PROBLEM_LABELS: &[&str] = &[
@@ -164,16 +171,16 @@ fn read_pairs(sheet: &Sheet, end: u32) -> Vec<Pair<'_>> {
 /// The pair for one of `labels`: the first that has a value, else the first label
 /// (for the place of a "missing" finding).
 fn pair_for<'a, 'b>(pairs: &'b [Pair<'a>], labels: &[&str]) -> Option<&'b Pair<'a>> {
-    let mut matching = pairs.iter().filter(|(k, _, _)| labels.contains(&k.as_str()));
+    let mut matching = pairs
+        .iter()
+        .filter(|(k, _, _)| labels.contains(&k.as_str()));
     let first = matching.clone().next();
     matching.find(|(_, _, v)| v.is_some()).or(first)
 }
 
 fn place_of(sheet: &str, pair: Option<&Pair<'_>>) -> Place {
     match pair {
-        Some((_, label, value)) => {
-            Place::cell(sheet, value.map_or(right_of(*label), |(c, _)| c))
-        }
+        Some((_, label, value)) => Place::cell(sheet, value.map_or(right_of(*label), |(c, _)| c)),
         None => Place::sheet(sheet),
     }
 }
@@ -195,7 +202,10 @@ fn read_status(
             place,
         }),
         None => {
-            findings.push(Finding::of(Kind::Status { typed: Some(typed) }, Some(place)));
+            findings.push(Finding::of(
+                Kind::Status { typed: Some(typed) },
+                Some(place),
+            ));
             None
         }
     }
@@ -307,16 +317,17 @@ fn read_money(
         return (None, None);
     }
     columns.sort_by_key(|(k, _)| *k);
-    let unit = unit_note_above(sheet, hrow.saturating_sub(3), hrow, findings).unwrap_or_else(|| {
-        findings.push(Finding::at(
-            Code::UnitAssumed,
-            name,
-            header,
-            "재원 확보·집행 표 위에 단위 표시(예: (단위 : 백만원))가 없어 백만원으로 \
+    let unit =
+        unit_note_above(sheet, hrow.saturating_sub(3), hrow, findings).unwrap_or_else(|| {
+            findings.push(Finding::at(
+                Code::UnitAssumed,
+                name,
+                header,
+                "재원 확보·집행 표 위에 단위 표시(예: (단위 : 백만원))가 없어 백만원으로 \
              보았습니다. 단위가 다르면 단위를 적어 다시 넣어 주십시오.",
-        ));
-        Unit::Million
-    });
+            ));
+            Unit::Million
+        });
     *unit_out = unit;
 
     let mut secured = DraftInvestment {
@@ -336,7 +347,10 @@ fn read_money(
         if keys.iter().any(|(_, k)| k == "지표" || k == "구분") {
             break; // the next table starts
         }
-        if let Some(g) = keys.iter().find_map(|(c, k)| Group::of(k).filter(|_| *c < hcol)) {
+        if let Some(g) = keys
+            .iter()
+            .find_map(|(c, k)| Group::of(k).filter(|_| *c < hcol))
+        {
             group = Some(g);
         }
         let Some(source) = keys.iter().find(|(c, _)| *c == hcol).map(|(_, k)| k) else {

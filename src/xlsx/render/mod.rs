@@ -19,6 +19,7 @@ use unicode_width::UnicodeWidthStr;
 mod findings;
 mod history;
 mod invest;
+mod progress;
 mod roadmap;
 mod summary;
 mod targets;
@@ -26,6 +27,7 @@ mod targets;
 use findings::findings_sheet;
 use history::history_sheet;
 use invest::invest_sheet;
+use progress::progress_sheet;
 use roadmap::roadmap_sheet;
 use summary::summary_sheet;
 use targets::targets_sheet;
@@ -38,6 +40,9 @@ pub const SHEET_SUMMARY: &str = "요약";
 pub const SHEET_INVEST: &str = "연차별 투자계획";
 pub const SHEET_TARGETS: &str = "연차별 추진목표";
 pub const SHEET_ROADMAP: &str = "추진일정";
+/// Present only when a leaf of the pledge reported 추진실적 (a plan-only pledge's report
+/// is unchanged).
+pub const SHEET_PROGRESS: &str = "추진실적";
 pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
 
@@ -285,6 +290,9 @@ pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Re
     invest_sheet(wb.add_worksheet(), report, &st)?;
     targets_sheet(wb.add_worksheet(), report, &st)?;
     roadmap_sheet(wb.add_worksheet(), report, &st)?;
+    if report.progress.iter().any(|l| l.progress.is_some()) {
+        progress_sheet(wb.add_worksheet(), report, &st)?;
+    }
     findings_sheet(wb.add_worksheet(), report, &st)?;
     history_sheet(wb.add_worksheet(), report, &st)?;
     Ok(wb.save_to_buffer()?)
