@@ -27,6 +27,7 @@ const INFO: &str = "제출정보";
 const INV: &str = "투자계획";
 const TARGETS: &str = "추진목표";
 const ROADMAP: &str = "추진일정";
+const PROGRESS: &str = "추진실적";
 
 /// A second pledge unlike Ansan in every dimension the forms depend on: term, column
 /// labels, number of sources, indicators on a sub-program, and a program name with
@@ -412,7 +413,7 @@ fn every_form_has_validations_protection_and_only_its_input_cells_unlocked() {
         );
         assert_eq!(
             sheet_names(path),
-            [GUIDE, INFO, INV, TARGETS, ROADMAP],
+            [GUIDE, INFO, INV, TARGETS, ROADMAP, PROGRESS],
             "{name}"
         );
 

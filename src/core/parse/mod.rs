@@ -195,7 +195,7 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
         draft.roadmap = parse_roadmap(sheet, &mut findings);
     }
     if let Some(sheet) = find_sheet(wb, SHEET_PROGRESS) {
-        draft.progress = Some(parse_progress(sheet, pledge, &mut findings));
+        draft.progress = parse_progress(sheet, pledge, &mut findings);
     }
     (draft, findings)
 }

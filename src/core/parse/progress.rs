@@ -94,11 +94,64 @@ impl Group {
     }
 }
 
+/// Reads the sheet; `None` when it is the blank sheet of the form (nothing typed, every
+/// amount zero): a plan-only submission sent on the form that has the sheet.
 pub(super) fn parse_progress(
     sheet: &Sheet,
     pledge: &Pledge,
     findings: &mut Vec<Finding>,
-) -> DraftProgress {
+) -> Option<DraftProgress> {
+    let mut own = Vec::new();
+    let draft = read_progress(sheet, pledge, &mut own);
+    if is_blank(&draft, &own) {
+        return None;
+    }
+    findings.extend(own);
+    Some(draft)
+}
+
+/// Nothing typed: texts, status and rate empty, every 확보액/집행액 input zero, no
+/// indicator actual. The only findings allowed are "status/rate empty" and formulas
+/// without a stored result in the 계 rows and 총계 columns (a form saved by a tool that
+/// does not calculate).
+fn is_blank(d: &DraftProgress, findings: &[Finding]) -> bool {
+    let tables: Vec<&DraftInvestment> = [&d.secured, &d.spent].into_iter().flatten().collect();
+    if tables.len() != 2 {
+        return false;
+    }
+    let derived = |cell: CellRef| {
+        tables.iter().any(|t| {
+            t.rows
+                .iter()
+                .any(|r| r.kind == RowKind::Sum && r.row == cell.row)
+                || t.columns
+                    .iter()
+                    .any(|(k, c)| *k == ColKind::Total && *c == cell.col)
+        })
+    };
+    let allowed = |f: &Finding| match &f.kind {
+        Some(Kind::Status { typed: None } | Kind::Rate { typed: None }) => true,
+        _ => f.code == Code::Formula && f.place.as_ref().and_then(|p| p.cell).is_some_and(derived),
+    };
+    let inputs_zero = tables.iter().all(|t| {
+        let total = t.column_index(ColKind::Total);
+        t.rows.iter().filter(|r| r.kind != RowKind::Sum).all(|r| {
+            r.cells
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != total)
+                .all(|(_, c)| c.is_some_and(|a| a.raw.is_zero()))
+        })
+    });
+    findings.iter().all(allowed)
+        && inputs_zero
+        && d.achievements.is_empty()
+        && d.problems.is_empty()
+        && d.plans.is_empty()
+        && d.indicators.iter().all(|i| i.values.is_empty())
+}
+
+fn read_progress(sheet: &Sheet, pledge: &Pledge, findings: &mut Vec<Finding>) -> DraftProgress {
     let name = sheet.name.as_str();
     let money_header = find_header(sheet, "재원", |k| k == "총계");
     let pairs_end = money_header.map_or(u32::MAX, |(r, _)| r);
