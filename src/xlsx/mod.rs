@@ -3,5 +3,6 @@
 //! to disk is the shell's job.
 
 pub mod forms;
+pub mod rates;
 pub mod render;
 pub mod review;
