@@ -193,6 +193,7 @@ fn bench_consolidate(c: &mut Criterion) {
                 stored_as: String::new(),
                 pledge_id: checked.pledge_id.clone(),
                 submission: checked.submission.clone(),
+                named: checked.named.clone(),
                 findings: checked.findings,
             }
         })

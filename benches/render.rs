@@ -178,6 +178,7 @@ fn records(p: &Pledge) -> Vec<Received> {
                     }],
                     progress: None,
                 }),
+                named: None,
             }
         })
         .collect()

@@ -1,7 +1,7 @@
 //! read → parse → validate for one file's bytes: the whole functional core of intake.
 
-use crate::core::definition::Catalog;
-use crate::core::finding::{Code, Finding, has_errors};
+use crate::core::definition::{Catalog, LeafKey};
+use crate::core::finding::{Finding, Kind, has_errors};
 use crate::core::model::Submission;
 use crate::core::read::{Limits, ReadError, read_workbook_merging};
 
@@ -14,6 +14,8 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// The pledge the file routes to, when its 공약명 is known (even if rejected).
     pub pledge_id: Option<String>,
+    /// The leaf the file names, even if rejected ([`crate::core::validate::named_leaf`]).
+    pub named: Option<LeafKey>,
 }
 
 impl Checked {
@@ -36,6 +38,7 @@ pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
     Checked {
         submission,
         findings,
+        named: crate::core::validate::named_leaf(&draft, catalog),
         pledge_id: draft.pledge_id,
     }
 }
@@ -52,7 +55,8 @@ pub fn too_large(size: u64, limits: &Limits) -> Checked {
 fn unreadable(e: &ReadError) -> Checked {
     Checked {
         submission: None,
-        findings: vec![Finding::new(Code::Read, None, e.message_ko())],
+        findings: vec![Finding::of(Kind::Unreadable { error: e.clone() }, None)],
         pledge_id: None,
+        named: None,
     }
 }

@@ -49,11 +49,18 @@ pub struct Received {
     pub findings: Vec<Finding>,
     /// The normalised data, for accepted files.
     pub submission: Option<Submission>,
+    /// The leaf the file names, also when it was rejected (older ledgers lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub named: Option<LeafKey>,
 }
 
 impl Received {
     pub fn leaf(&self) -> Option<&LeafKey> {
         self.submission.as_ref().map(|s| &s.leaf)
+    }
+    /// The leaf of an accepted file, or the one a rejected file names.
+    pub fn leaf_named(&self) -> Option<&LeafKey> {
+        self.leaf().or(self.named.as_ref())
     }
     pub fn warnings(&self) -> usize {
         self.findings
@@ -69,6 +76,37 @@ pub struct LeafStatus {
     pub key: LeafKey,
     pub declared: Decimal,
     pub current: Option<CurrentSubmission>,
+    /// The leaf's latest file, when it was rejected (반려, not 미제출): the report
+    /// says why, even if an earlier accepted file is still current.
+    pub rejected: Option<RejectedFile>,
+}
+
+/// A rejected file as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RejectedFile {
+    pub seq: u64,
+    pub file: String,
+    pub received_at: DateTime<Local>,
+    /// The error codes, in order, once each.
+    pub codes: Vec<Code>,
+}
+
+impl RejectedFile {
+    /// The reason in Korean for a manager: the errors' short names.
+    pub fn reason(&self) -> String {
+        reason_ko(&self.codes)
+    }
+}
+
+/// `행 합계 불일치, 열 합계 불일치`: the short Korean names of the codes, once each.
+pub fn reason_ko(codes: &[Code]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for c in codes {
+        if !names.contains(&c.name_ko()) {
+            names.push(c.name_ko());
+        }
+    }
+    names.join(", ")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -200,9 +238,28 @@ pub struct HistoryRow {
     pub received_at: DateTime<Local>,
     pub name: String,
     pub hash_prefix: String,
+    /// The leaf of an accepted file, or the one a rejected file names.
     pub leaf: Option<LeafKey>,
     pub outcome: Outcome,
     pub codes: Vec<Code>,
+}
+
+impl HistoryRow {
+    /// The Korean reason beside the codes: the errors of a rejected file, else every
+    /// code's short name.
+    pub fn reason(&self) -> String {
+        let errors: Vec<Code> = self
+            .codes
+            .iter()
+            .copied()
+            .filter(|c| c.severity() == Severity::Error)
+            .collect();
+        if self.outcome == Outcome::Rejected && !errors.is_empty() {
+            reason_ko(&errors)
+        } else {
+            reason_ko(&self.codes)
+        }
+    }
 }
 
 /// Everything the report of one pledge shows.
@@ -245,6 +302,37 @@ impl PledgeReport {
     pub fn missing(&self) -> impl Iterator<Item = &LeafStatus> {
         self.leaves.iter().filter(|l| l.current.is_none())
     }
+}
+
+/// Each leaf's latest file by arrival, when it was rejected (duplicates change
+/// nothing and are skipped).
+fn latest_rejected<'a>(
+    pledge: &Pledge,
+    records: impl Iterator<Item = &'a Received>,
+) -> HashMap<LeafKey, &'a Received> {
+    let mut latest: HashMap<LeafKey, &'a Received> = HashMap::new();
+    for r in records {
+        if r.pledge_id.as_deref() != Some(pledge.id.as_str()) || r.outcome == Outcome::Duplicate {
+            continue;
+        }
+        if let Some(k) = r.leaf_named()
+            && latest.get(k).is_none_or(|b| r.seq > b.seq)
+        {
+            latest.insert(k.clone(), r);
+        }
+    }
+    latest.retain(|_, r| r.outcome == Outcome::Rejected);
+    latest
+}
+
+fn error_codes(r: &Received) -> Vec<Code> {
+    let mut c: Vec<Code> = Vec::new();
+    for f in r.findings.iter().filter(|f| f.is_error()) {
+        if !c.contains(&f.code) {
+            c.push(f.code);
+        }
+    }
+    c
 }
 
 /// Picks the current submission of each leaf: latest 기준일, then latest arrival.
@@ -365,6 +453,7 @@ where
 {
     let records = || records.iter().map(|r| r.borrow());
     let current = current_by_leaf(pledge, records());
+    let rejected = latest_rejected(pledge, records());
     let subs_of = |keys: &[LeafKey]| -> Vec<&Submission> {
         keys.iter()
             .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
@@ -396,6 +485,12 @@ where
                 })
             });
             LeafStatus {
+                rejected: rejected.get(&key).map(|r| RejectedFile {
+                    seq: r.seq,
+                    file: r.name.clone(),
+                    received_at: r.received_at,
+                    codes: error_codes(r),
+                }),
                 key,
                 declared: l.def().budget,
                 current: cur,
@@ -494,12 +589,14 @@ where
         })
         .collect();
 
+    // The current submission's findings, then those of a later file that was
+    // rejected: that is what the leaf's staff have to fix.
     let findings = all_keys
         .iter()
-        .filter_map(|k| current.get(k))
+        .flat_map(|k| current.get(k).into_iter().chain(rejected.get(k)))
         .flat_map(|r| {
             r.findings.iter().map(|f| LeafFinding {
-                leaf: r.leaf().cloned(),
+                leaf: r.leaf_named().cloned(),
                 file: r.name.clone(),
                 finding: f.clone(),
             })
@@ -513,7 +610,7 @@ where
             received_at: r.received_at,
             name: r.name.clone(),
             hash_prefix: r.hash.chars().take(12).collect(),
-            leaf: r.leaf().cloned(),
+            leaf: r.leaf_named().cloned(),
             outcome: r.outcome,
             codes: {
                 let mut c: Vec<Code> = r.findings.iter().map(|f| f.code).collect();

@@ -268,63 +268,70 @@ impl Pledge {
                 .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
         {
             bail!(
-                "field `id`: {:?} must be letters, digits, '-' or '_' (it names the report file)",
+                "항목 `id`: {:?}에는 영문자, 숫자, '-', '_'만 쓸 수 있습니다(보고서 파일 이름이 됩니다). id를 고쳐 주십시오.",
                 self.id
             );
         }
         if self.term.start > self.term.end {
             bail!(
-                "field `term`: start {} is after end {}",
+                "항목 `term`: 시작 연도 {}년이 끝 연도 {}년보다 늦습니다. start와 end를 고쳐 주십시오.",
                 self.term.start,
                 self.term.end
             );
         }
         if self.sources.is_empty() {
-            bail!("field `sources`: at least one funding source is needed");
+            bail!(
+                "항목 `sources`: 재원이 하나도 없습니다. 재원(예: 국비, 도비, 시비, 기타)을 하나 이상 적어 주십시오."
+            );
         }
         if self.programs.is_empty() {
-            bail!("field `programs`: at least one program is needed");
+            bail!(
+                "항목 `programs`: 사업이 하나도 없습니다. [[programs]]를 하나 이상 적어 주십시오."
+            );
         }
         for s in &self.declared.by_source {
             if !self.sources.contains(&s.source) {
                 bail!(
-                    "field `declared.by_source`: {:?} is not one of `sources` {:?}",
+                    "항목 `declared.by_source`: 재원 {:?}은(는) `sources`({})에 없습니다. 재원 이름을 맞춰 주십시오.",
                     s.source,
-                    self.sources
+                    self.sources.join(", ")
                 );
             }
         }
         let by_source: Decimal = self.declared.by_source.iter().map(|s| s.amount).sum();
         if !self.declared.by_source.is_empty() && by_source != self.declared.total {
             bail!(
-                "field `declared`: sources add up to {by_source}, but total is {}",
+                "항목 `declared`: 재원별 금액을 더하면 {by_source}인데 total은 {}입니다. 두 값을 맞춰 주십시오.",
                 self.declared.total
             );
         }
         let programs: Decimal = self.programs.iter().map(|p| p.budget).sum();
         if programs != self.declared.total {
             bail!(
-                "field `programs.budget`: programs add up to {programs}, but declared.total is {}",
+                "항목 `programs.budget`: 사업비를 모두 더하면 {programs}인데 declared.total은 {}입니다. 사업비나 총사업비를 고쳐 두 값을 맞춰 주십시오.",
                 self.declared.total
             );
         }
         let mut names = std::collections::HashSet::new();
         for p in &self.programs {
             if !names.insert(compact(&p.name)) {
-                bail!("field `programs.name`: {:?} appears twice", p.name);
+                bail!(
+                    "항목 `programs.name`: 사업 {:?}이(가) 두 번 있습니다. 하나를 지우거나 이름을 바꿔 주십시오.",
+                    p.name
+                );
             }
             if !p.subprograms.is_empty() {
                 let subs: Decimal = p.subprograms.iter().map(|s| s.budget).sum();
                 if subs != p.budget {
                     bail!(
-                        "field `programs.subprograms.budget`: sub-programs of {:?} add up to {subs}, but its budget is {}",
+                        "항목 `programs.subprograms.budget`: 사업 {:?}의 세부사업비를 더하면 {subs}인데 사업비(budget)는 {}입니다. 두 값을 맞춰 주십시오.",
                         p.name,
                         p.budget
                     );
                 }
                 if p.subprograms.iter().any(|s| !s.subprograms.is_empty()) {
                     bail!(
-                        "field `programs.subprograms`: {:?} nests deeper than one level",
+                        "항목 `programs.subprograms`: 사업 {:?}의 세부사업 아래에 다시 세부사업이 있습니다. 세부사업은 한 단계까지만 둘 수 있습니다.",
                         p.name
                     );
                 }
@@ -336,10 +343,33 @@ impl Pledge {
     /// Parses one definition; the error names the field and, for syntax and type
     /// errors, the line.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let p: Pledge = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let p: Pledge = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         p.check()?;
         Ok(p)
     }
+}
+
+/// A TOML syntax or type error in Korean first: the line, the key on it, what to do;
+/// the parser's English last as technical detail (MESSAGES.md, operator errors).
+fn toml_error(text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let detail = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return anyhow::anyhow!(
+            "파일의 형식(TOML)이 맞지 않습니다. 내용을 확인해 고쳐 주십시오. (기술 정보: {detail})"
+        );
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"').to_owned())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let field = key.map_or(String::new(), |k| format!(", 항목 `{k}`"));
+    anyhow::anyhow!(
+        "{line}번째 줄{field}: 값이나 형식이 맞지 않습니다. 이 줄을 확인해 고쳐 주십시오. (기술 정보: {detail})"
+    )
 }
 
 /// The optional city file `templates/gongyak.toml` (SPEC §9, §10): not a pledge.
@@ -387,23 +417,31 @@ fn toml_date(d: &toml::value::Datetime, field: &str) -> Result<NaiveDate> {
     match (d.date, d.time) {
         (Some(date), None) => {
             NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
-                .with_context(|| format!("field `{field}`: {d} is not a calendar date"))
+                .with_context(|| {
+                    format!(
+                        "항목 `{field}`: {d}은(는) 달력에 없는 날짜입니다. 날짜를 고쳐 주십시오."
+                    )
+                })
         }
-        _ => bail!("field `{field}`: {d} must be a date such as 2026-12-01, without a time"),
+        _ => bail!(
+            "항목 `{field}`: {d}에 시각이 들어 있습니다. 2026-12-01처럼 날짜만 따옴표 없이 적어 주십시오."
+        ),
     }
 }
 
 impl City {
     /// Parses the city file; the error names the line (syntax, types) or the field.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let f: CityFile = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let f: CityFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         let round = match f.round {
             None => None,
             Some(r) => {
                 let opens = toml_date(&r.opens, "round.opens")?;
                 let due = toml_date(&r.due, "round.due")?;
                 if due < opens {
-                    bail!("field `round.due`: {due} is before round.opens {opens}");
+                    bail!(
+                        "항목 `round.due`: 제출 기한 {due}이 시작일 round.opens {opens}보다 앞섭니다. 날짜를 고쳐 주십시오."
+                    );
                 }
                 Some(Round {
                     name: r.name,
@@ -424,9 +462,12 @@ impl City {
         let path = dir.join(CITY_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => Self::from_toml(&text)
-                .with_context(|| format!("invalid city file {}", path.display())),
+                .with_context(|| format!("시 설정 파일 {}에 오류가 있습니다", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(City::default()),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+            Err(e) => bail!(
+                "시 설정 파일 {}을 읽을 수 없습니다. 파일 권한을 확인해 주십시오. (기술 정보: {e})",
+                path.display()
+            ),
         }
     }
 }
@@ -452,7 +493,12 @@ impl Catalog {
     /// line and field), two definitions with the same id or title, or no definition.
     pub fn load(dir: &Path) -> Result<Self> {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read the templates folder {}", dir.display()))?
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "정의 폴더 {}를 읽을 수 없습니다. 폴더가 있는지, --templates 경로가 맞는지 확인해 주십시오. (기술 정보: {e})",
+                    dir.display()
+                )
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
             .filter(|p| p.file_name().is_some_and(|n| n != CITY_FILE))
@@ -463,15 +509,19 @@ impl Catalog {
             ..Catalog::default()
         };
         for path in paths {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                anyhow::anyhow!(
+                    "공약 정의 파일 {}을 읽을 수 없습니다. 파일 권한과 글자 인코딩(UTF-8)을 확인해 주십시오. (기술 정보: {e})",
+                    path.display()
+                )
+            })?;
             let pledge = Pledge::from_toml(&text)
-                .with_context(|| format!("invalid pledge definition {}", path.display()))?;
+                .with_context(|| format!("공약 정의 파일 {}에 오류가 있습니다", path.display()))?;
             catalog.add(pledge, path)?;
         }
         if catalog.pledges.is_empty() {
             bail!(
-                "no pledge definition (*.toml) in {}: copy one from the shipped templates/",
+                "{}에 공약 정의 파일(*.toml)이 없습니다. 함께 배포된 templates/의 정의 파일을 복사해 고쳐 쓰십시오.",
                 dir.display()
             );
         }
@@ -492,7 +542,7 @@ impl Catalog {
             .or_else(|| names.iter().find_map(|n| self.titles.get(n).copied()));
         if let Some(i) = clash {
             bail!(
-                "{} and {} define the same pledge (id {:?} / title or alias {:?})",
+                "{}과(와) {}이(가) 같은 공약을 정의합니다(id {:?} 또는 공약명·별칭 {:?}). 제출 파일이 한 공약으로만 가도록 한쪽의 id와 공약명을 바꾸거나 파일을 지워 주십시오.",
                 self.files[i].display(),
                 path.display(),
                 pledge.id,
@@ -521,6 +571,15 @@ impl Catalog {
     pub fn closest(&self, typed: &str) -> Option<&Pledge> {
         closest_by(&self.pledges, typed, |p| &p.title)
     }
+}
+
+/// How similar (0..=1, see [`similarity`]) a name must be to be offered as "비슷한
+/// 이름": with one pledge registered, the closest is not a suggestion.
+pub const SIMILAR_ENOUGH: f64 = 0.6;
+
+/// The closest item, only when it is really similar to `typed`.
+pub fn similar_by<'a, T>(items: &'a [T], typed: &str, name: impl Fn(&T) -> &str) -> Option<&'a T> {
+    closest_by(items, typed, &name).filter(|x| similarity(name(x), typed) >= SIMILAR_ENOUGH)
 }
 
 /// The item whose name is most similar to `typed`.
@@ -559,11 +618,26 @@ mod tests {
         assert_eq!(facts, ["계속", "예산", "임기 내", "국가, 도, 자체", "중기"]);
     }
 
+    fn line_of(text: &str, needle: &str) -> String {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1)
+            .to_string()
+    }
+
     #[test]
     fn broken_definition_names_line_and_field() {
         let broken = ANSAN.replacen("start = 2022", "start = \"2022\"", 1);
         let err = Pledge::from_toml(&broken).unwrap_err().to_string();
-        assert!(err.contains("line"), "{err}");
+        assert!(
+            err.starts_with(
+                "N번째 줄, 항목 `start`: "
+                    .replace('N', &line_of(&broken, "start = \"2022\""))
+                    .as_str()
+            ),
+            "{err}"
+        );
+        assert!(err.contains("(기술 정보: "), "{err}");
         assert!(err.contains("start"), "{err}");
         let inconsistent = ANSAN.replacen("budget = 20560", "budget = 20561", 1);
         let err = Pledge::from_toml(&inconsistent).unwrap_err().to_string();
@@ -610,7 +684,7 @@ mod tests {
         let err = City::from_toml("[round]\nname = \"x\"\nopens = \"soon\"\ndue = 2027-01-10\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("line 3") && err.contains("opens"), "{err}");
+        assert!(err.starts_with("3번째 줄, 항목 `opens`: "), "{err}");
         let err = City::from_toml("[round]\nname = \"x\"\nopens = 2027-02-01\ndue = 2027-01-10\n")
             .unwrap_err()
             .to_string();

@@ -27,7 +27,7 @@ pub(crate) fn check(
     findings: &mut Vec<Finding>,
 ) -> Option<Progress> {
     for table in [&draft.secured, &draft.spent].into_iter().flatten() {
-        check_sums(table, findings);
+        check_sums(table, pledge, findings);
     }
     if let Some(def) = leaf {
         check_indicator_names(draft, def, findings);

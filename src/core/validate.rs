@@ -4,12 +4,11 @@
 //! declared budget. Sums are checked in the file's own unit so that 단수 조정 after
 //! rounding (off by one) is a warning, not an error.
 
-use crate::core::definition::{Catalog, LeafKey, Pledge, Program, closest_by};
-use crate::core::finding::{Code, Finding, Place, has_errors, josa};
+use crate::core::definition::{Catalog, LeafKey, Pledge, Program, similar_by};
+use crate::core::finding::{CellRef, Finding, Kind, Place, SumLine, has_errors};
 use crate::core::model::{AmountRow, Investment, Submission};
 use crate::core::normalize::compact;
-use crate::core::parse::{ColKind, Draft, DraftInvestment, RowKind, fmt_amount};
-use ::josa::{EunNeun, GwaWa, IGa};
+use crate::core::parse::{ColKind, Draft, DraftAmount, DraftInvestment, RowKind};
 use rust_decimal::Decimal;
 
 /// Validates a draft; returns the normalised submission when nothing rejects it.
@@ -20,9 +19,10 @@ pub fn validate(
 ) -> Option<Submission> {
     let pledge = catalog.by_id(draft.pledge_id.as_deref()?)?;
     let leaf = resolve_leaf(draft, pledge, findings);
-    if let Some(inv) = &draft.investment {
-        check_sums(inv, findings);
-    }
+    let stale = match &draft.investment {
+        Some(inv) => check_sums(inv, pledge, findings),
+        None => Vec::new(),
+    };
     check_contacts(draft, findings);
     let def = leaf.as_ref().and_then(|k| pledge.leaf(k)).map(|l| l.def());
     let progress = draft.progress.as_ref().and_then(|p| {
@@ -32,7 +32,7 @@ pub fn validate(
     if let Some(inv) = &draft.investment
         && let Some(def) = pledge.leaf(&leaf).map(|l| l.def())
     {
-        check_budget(inv, def, &leaf, pledge, findings);
+        check_budget(inv, def, &leaf, pledge, &stale, findings);
         check_indicators(draft, def, findings);
     }
     if has_errors(findings) {
@@ -51,34 +51,58 @@ pub fn validate(
     })
 }
 
+/// The leaf a file names, even when it is rejected: the definition's names where
+/// 사업명 and 세부사업 match, else what was typed — so 제출이력 and 요약 can say which
+/// 사업 a rejected file was for.
+pub fn named_leaf(draft: &Draft, catalog: &Catalog) -> Option<LeafKey> {
+    let typed = draft.program.as_ref()?;
+    let sub_typed = draft.subprogram.as_ref().map(|s| s.value.clone());
+    let program = draft
+        .pledge_id
+        .as_deref()
+        .and_then(|id| catalog.by_id(id))
+        .and_then(|p| p.programs.iter().find(|p| p.matches(&typed.value)));
+    let Some(program) = program else {
+        return Some(LeafKey {
+            program: typed.value.clone(),
+            subprogram: sub_typed,
+        });
+    };
+    let subprogram = sub_typed.map(|t| {
+        program
+            .subprograms
+            .iter()
+            .find(|s| s.matches(&t))
+            .map_or(t.clone(), |s| s.name.clone())
+    });
+    Some(LeafKey {
+        program: program.name.clone(),
+        subprogram,
+    })
+}
+
 fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> Option<LeafKey> {
     let typed = draft.program.as_ref()?;
     let Some(program) = pledge.programs.iter().find(|p| p.matches(&typed.value)) else {
-        let closest = closest_by(&pledge.programs, &typed.value, |p| &p.name);
-        findings.push(Finding::new(
-            Code::Program,
+        findings.push(Finding::of(
+            Kind::UnknownProgram {
+                typed: typed.value.clone(),
+                valid: pledge.programs.iter().map(|p| p.name.clone()).collect(),
+                similar: similar_by(&pledge.programs, &typed.value, |p| &p.name)
+                    .map(|p| p.name.clone()),
+            },
             Some(typed.place.clone()),
-            format!(
-                "사업명 '{}'{} 이 공약에 없는 사업입니다.{} 공약의 사업명을 정확히 입력하세요.",
-                typed.value,
-                josa(&typed.value, EunNeun),
-                closest.map_or(String::new(), |p| format!(
-                    " 가장 가까운 사업: '{}'.",
-                    p.name
-                ))
-            ),
         ));
         return None;
     };
     if program.subprograms.is_empty() {
         if let Some(sub) = &draft.subprogram {
-            findings.push(Finding::new(
-                Code::Program,
+            findings.push(Finding::of(
+                Kind::NoSubprograms {
+                    program: program.name.clone(),
+                    typed: sub.value.clone(),
+                },
                 Some(sub.place.clone()),
-                format!(
-                    "'{}' 사업에는 세부사업이 없습니다. 세부사업 칸('{}')을 비워 두세요.",
-                    program.name, sub.value
-                ),
             ));
             return None;
         }
@@ -87,28 +111,19 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
             subprogram: None,
         });
     }
-    let names = || -> String {
-        program
-            .subprograms
-            .iter()
-            .map(|s| format!("'{}'", s.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = || -> Vec<String> { program.subprograms.iter().map(|s| s.name.clone()).collect() };
     let Some(sub) = &draft.subprogram else {
         let place = draft
             .info_places
             .get("세부사업")
             .cloned()
             .unwrap_or_else(|| typed.place.clone());
-        findings.push(Finding::new(
-            Code::Program,
+        findings.push(Finding::of(
+            Kind::SubprogramMissing {
+                program: program.name.clone(),
+                valid: names(),
+            },
             Some(place),
-            format!(
-                "'{}' 사업은 세부사업별로 제출합니다. 세부사업을 입력하세요: {}.",
-                program.name,
-                names()
-            ),
         ));
         return None;
     };
@@ -118,33 +133,27 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
             subprogram: Some(s.name.clone()),
         }),
         None => {
-            let closest = closest_by(&program.subprograms, &sub.value, |p| &p.name);
-            findings.push(Finding::new(
-                Code::Program,
+            findings.push(Finding::of(
+                Kind::UnknownSubprogram {
+                    program: program.name.clone(),
+                    typed: sub.value.clone(),
+                    valid: names(),
+                    similar: similar_by(&program.subprograms, &sub.value, |p| &p.name)
+                        .map(|p| p.name.clone()),
+                },
                 Some(sub.place.clone()),
-                format!(
-                    "세부사업 '{}'{} '{}' 사업에 없습니다.{} (세부사업: {})",
-                    sub.value,
-                    josa(&sub.value, EunNeun),
-                    program.name,
-                    closest.map_or(String::new(), |p| format!(
-                        " 가장 가까운 세부사업: '{}'.",
-                        p.name
-                    )),
-                    names()
-                ),
             ));
             None
         }
     }
 }
 
-fn col_label(kind: ColKind) -> String {
+fn col_label(kind: ColKind, pledge: &Pledge) -> String {
     match kind {
         ColKind::Total => "총계".into(),
-        ColKind::Before => "기투자".into(),
+        ColKind::Before => pledge.before_label.clone(),
         ColKind::Year(y) => format!("{y}년"),
-        ColKind::After => "임기후".into(),
+        ColKind::After => pledge.after_label.clone(),
     }
 }
 
@@ -155,82 +164,159 @@ fn row_label(kind: &RowKind) -> String {
     }
 }
 
-/// Compares a stated total with the sum of its parts. `None` when they agree.
-fn sum_finding(
-    code: Code,
-    sheet: &str,
-    stated: crate::core::parse::DraftAmount,
+/// One stated total that does not agree with the sum of its parts.
+struct Mismatch {
+    line: SumLine,
+    stated: DraftAmount,
     sum: Decimal,
-    what: &str,
-) -> Option<Finding> {
-    let diff = stated.raw - sum;
-    if diff.is_zero() {
-        return None;
-    }
-    let figures = format!(
-        "{what}: 적힌 값 {} ≠ 합계 {} (차이 {})",
-        fmt_amount(stated.raw),
-        fmt_amount(sum),
-        fmt_amount(diff)
-    );
-    Some(if diff.abs() <= Decimal::ONE {
-        Finding::at(
-            Code::Rounding,
-            sheet,
-            stated.cell,
-            format!("{figures}. 반올림에 따른 단수 차이로 보고 그대로 받습니다."),
-        )
-    } else {
-        Finding::at(
-            code,
-            sheet,
-            stated.cell,
-            format!("{figures}. 금액 또는 합계를 고쳐 주세요."),
-        )
-    })
+    /// Row sum (총계 of a row) or column sum (계 of a column).
+    row: bool,
+    /// The table row and column the total belongs to (for crossings).
+    at: (u32, u32),
 }
 
-/// 총계 = 기투자 + Σ years + 임기후 on each row; 계 = Σ sources in each column.
-pub(crate) fn check_sums(inv: &DraftInvestment, findings: &mut Vec<Finding>) {
-    let Some(total_idx) = inv.column_index(ColKind::Total) else {
-        return;
-    };
-    for row in &inv.rows {
-        let Some(stated) = row.cells[total_idx] else {
-            continue;
-        };
-        let parts: Option<Vec<Decimal>> = row
-            .cells
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != total_idx)
-            .map(|(_, c)| c.map(|a| a.raw))
-            .collect();
-        if let Some(parts) = parts {
-            let what = format!("{} 행의 총계(기투자+연도별+임기후)", row_label(&row.kind));
-            findings.extend(sum_finding(
-                Code::RowSum,
-                &inv.sheet,
-                stated,
-                parts.iter().sum(),
-                &what,
-            ));
+/// Every stated total against the sum of its parts: 총계 = 기투자 + Σ years + 임기후 on
+/// each row (skipped when the heading is broken: the sums would repeat that error),
+/// 계 = Σ sources in each column.
+fn mismatches(inv: &DraftInvestment, pledge: &Pledge) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let total_idx = inv.column_index(ColKind::Total);
+    if let Some(total_idx) = total_idx.filter(|_| !inv.header_broken) {
+        let mut parts_labels = vec![pledge.before_label.clone(), "연도별".to_owned()];
+        parts_labels.push(pledge.after_label.clone());
+        for row in &inv.rows {
+            let Some(stated) = row.cells[total_idx] else {
+                continue;
+            };
+            let parts: Option<Decimal> = row
+                .cells
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != total_idx)
+                .map(|(_, c)| c.map(|a| a.raw))
+                .sum();
+            if let Some(sum) = parts.filter(|s| *s != stated.raw) {
+                out.push(Mismatch {
+                    line: SumLine::Row {
+                        row: row_label(&row.kind),
+                        parts: parts_labels.clone(),
+                    },
+                    stated,
+                    sum,
+                    row: true,
+                    at: (row.row, inv.columns[total_idx].1),
+                });
+            }
         }
     }
     let Some(sum_row) = inv.row(&RowKind::Sum) else {
-        return;
+        return out;
     };
     let sources: Vec<_> = inv.rows.iter().filter(|r| r.kind != RowKind::Sum).collect();
-    for (i, (kind, _)) in inv.columns.iter().enumerate() {
+    let source_names: Vec<String> = sources.iter().map(|r| row_label(&r.kind)).collect();
+    for (i, (kind, col)) in inv.columns.iter().enumerate() {
         let Some(stated) = sum_row.cells[i] else {
             continue;
         };
         let parts: Option<Decimal> = sources.iter().map(|r| r.cells[i].map(|a| a.raw)).sum();
-        if let Some(parts) = parts {
-            let what = format!("{} 열의 계(재원별 합계)", col_label(*kind));
-            findings.extend(sum_finding(Code::ColSum, &inv.sheet, stated, parts, &what));
+        if let Some(sum) = parts.filter(|s| *s != stated.raw) {
+            out.push(Mismatch {
+                line: SumLine::Column {
+                    column: col_label(*kind, pledge),
+                    parts: source_names.clone(),
+                },
+                stated,
+                sum,
+                row: false,
+                at: (sum_row.row, *col),
+            });
         }
     }
+    out
+}
+
+/// Reports the sum checks; returns the cells of stale 계/총계 formulas (reported once
+/// for the whole table), so the budget check does not read their stale results.
+pub(crate) fn check_sums(
+    inv: &DraftInvestment,
+    pledge: &Pledge,
+    findings: &mut Vec<Finding>,
+) -> Vec<CellRef> {
+    let unit = inv.unit.label().to_owned();
+    let all = mismatches(inv, pledge);
+    let stale: Vec<CellRef> = all
+        .iter()
+        .filter(|m| m.stated.formula)
+        .map(|m| m.stated.cell)
+        .collect();
+    if let Some(first) = stale.first() {
+        findings.push(Finding::at(
+            Kind::StaleFormulas {
+                sheet: inv.sheet.clone(),
+                cells: stale.clone(),
+            },
+            &inv.sheet,
+            *first,
+        ));
+    }
+    let errors: Vec<&Mismatch> = all
+        .iter()
+        .filter(|m| !m.stated.formula && (m.stated.raw - m.sum).abs() > Decimal::ONE)
+        .collect();
+    // A source row's 총계 and a year's 계 that are both wrong meet at one amount: the
+    // likely typo. The 계 row and the 총계 column hold totals, not parts.
+    let crossing = |m: &Mismatch| -> Vec<CellRef> {
+        errors
+            .iter()
+            .filter(|o| o.row != m.row)
+            .map(|o| {
+                if m.row {
+                    (m.at.0, o.at.1)
+                } else {
+                    (o.at.0, m.at.1)
+                }
+            })
+            .filter(|&(r, c)| {
+                inv.rows
+                    .iter()
+                    .any(|x| x.row == r && x.kind != RowKind::Sum)
+                    && inv
+                        .columns
+                        .iter()
+                        .any(|(k, cc)| *cc == c && *k != ColKind::Total)
+            })
+            .map(|(r, c)| CellRef::new(r, c))
+            .collect()
+    };
+    for m in all.iter().filter(|m| !m.stated.formula) {
+        let (written, computed) = (m.stated.raw, m.sum);
+        let kind = if (written - computed).abs() <= Decimal::ONE {
+            Kind::Rounding {
+                line: m.line.clone(),
+                written,
+                computed,
+                unit: unit.clone(),
+            }
+        } else if m.row {
+            Kind::RowSum {
+                line: m.line.clone(),
+                written,
+                computed,
+                unit: unit.clone(),
+                crossing: crossing(m),
+            }
+        } else {
+            Kind::ColSum {
+                line: m.line.clone(),
+                written,
+                computed,
+                unit: unit.clone(),
+                crossing: crossing(m),
+            }
+        };
+        findings.push(Finding::at(kind, &inv.sheet, m.stated.cell));
+    }
+    stale
 }
 
 fn check_budget(
@@ -238,28 +324,28 @@ fn check_budget(
     def: &Program,
     leaf: &LeafKey,
     pledge: &Pledge,
+    stale: &[CellRef],
     findings: &mut Vec<Finding>,
 ) {
     let (Some(i), Some(row)) = (inv.column_index(ColKind::Total), inv.row(&RowKind::Sum)) else {
         return;
     };
     let Some(stated) = row.cells[i] else { return };
+    // A table with stale formulas holds stored totals (often 0) that are not what
+    // staff planned: its 총계 says nothing about the budget until it is recalculated.
+    if !stale.is_empty() {
+        return;
+    }
     if stated.value != def.budget {
         findings.push(Finding::at(
-            Code::Budget,
+            Kind::Budget {
+                leaf: leaf.label(),
+                written: stated.value,
+                declared: def.budget,
+                unit: pledge.unit.clone(),
+            },
             &inv.sheet,
             stated.cell,
-            format!(
-                "'{}'의 총계 {}{}{} 공약에 정해진 사업비 {}{}{} 다릅니다 (차이 {}). 변경된 사업비라면 그대로 두어도 됩니다.",
-                leaf.label(),
-                fmt_amount(stated.value),
-                pledge.unit,
-                josa(&pledge.unit, IGa),
-                fmt_amount(def.budget),
-                pledge.unit,
-                josa(&pledge.unit, GwaWa),
-                fmt_amount(stated.value - def.budget)
-            ),
         ));
     }
 }
@@ -271,17 +357,15 @@ fn check_contacts(draft: &Draft, findings: &mut Vec<Finding>) {
         ("연락처", &draft.info.phone),
     ] {
         if value.is_empty() {
-            findings.push(Finding::new(
-                Code::Contact,
+            findings.push(Finding::of(
+                Kind::ContactMissing {
+                    label: label.to_owned(),
+                },
                 draft
                     .info_places
                     .get(label)
                     .cloned()
                     .or_else(|| Some(Place::sheet(crate::core::parse::SHEET_INFO))),
-                format!(
-                    "{label}{} 비어 있습니다. 문의할 수 있도록 입력해 주세요.",
-                    josa(label, IGa)
-                ),
             ));
         }
     }
@@ -295,13 +379,12 @@ fn check_indicators(draft: &Draft, def: &Program, findings: &mut Vec<Finding>) {
             .iter()
             .any(|r| compact(&r.name) == compact(&ind.name))
         {
-            findings.push(Finding::new(
-                Code::Indicator,
+            findings.push(Finding::of(
+                Kind::IndicatorMissing {
+                    name: ind.name.clone(),
+                    unit: ind.unit.clone(),
+                },
                 Some(Place::sheet(crate::core::parse::SHEET_TARGETS)),
-                format!(
-                    "추진목표에 지표 '{}'({}) 행이 없습니다. 지표 행을 추가해 목표를 입력하세요.",
-                    ind.name, ind.unit
-                ),
             ));
         }
     }
@@ -338,8 +421,8 @@ pub(crate) fn investment_of(inv: &DraftInvestment) -> Investment {
 #[cfg(test)]
 mod properties {
     use super::*;
-    use crate::core::finding::CellRef;
-    use crate::core::parse::{DraftAmount, DraftRow};
+    use crate::core::finding::Code;
+    use crate::core::parse::DraftRow;
     use proptest::prelude::*;
 
     /// A consistent 5-row table (계 + 4 sources) × (총계, 기투자, 5 years, 임기후).
@@ -352,6 +435,7 @@ mod properties {
                 raw: v,
                 value: v,
                 cell: CellRef::new(row, col),
+                formula: false,
             })
         };
         let mut rows = Vec::new();
@@ -399,7 +483,13 @@ mod properties {
             header: CellRef::new(2, 0),
             columns,
             rows,
+            unit: crate::core::normalize::Unit::Million,
+            header_broken: false,
         }
+    }
+
+    fn pledge() -> Pledge {
+        Pledge::from_toml(include_str!("../../templates/ansan-innopolis.toml")).unwrap()
     }
 
     fn codes_at(f: &[Finding]) -> Vec<(String, String)> {
@@ -412,7 +502,7 @@ mod properties {
         #[test]
         fn consistent_tables_have_no_sum_findings(parts in prop::array::uniform4(prop::array::uniform7(0u32..1_000_000))) {
             let mut f = Vec::new();
-            check_sums(&table(&parts, 0, 0), &mut f);
+            check_sums(&table(&parts, 0, 0), &pledge(), &mut f);
             prop_assert!(f.is_empty(), "{:?}", codes_at(&f));
         }
 
@@ -422,7 +512,7 @@ mod properties {
             delta in prop_oneof![2i64..1_000_000, -1_000_000i64..-1],
         ) {
             let mut f = Vec::new();
-            check_sums(&table(&parts, delta, 0), &mut f);
+            check_sums(&table(&parts, delta, 0), &pledge(), &mut f);
             let c = codes_at(&f);
             prop_assert!(c.contains(&("E-COLSUM".into(), "투자계획!D4".into())), "{:?}", c);
         }
@@ -433,9 +523,128 @@ mod properties {
             delta in prop_oneof![Just(1i64), Just(-1i64)],
         ) {
             let mut f = Vec::new();
-            check_sums(&table(&parts, 0, delta), &mut f);
+            check_sums(&table(&parts, 0, delta), &pledge(), &mut f);
             prop_assert!(f.iter().all(|x| x.code == Code::Rounding), "{:?}", codes_at(&f));
             prop_assert!(codes_at(&f).contains(&("W-ROUNDING".into(), "투자계획!B5".into())));
         }
+    }
+
+    fn kinds(f: &[Finding]) -> Vec<Kind> {
+        f.iter().filter_map(|x| x.kind.clone()).collect()
+    }
+
+    const PARTS: [[u32; 7]; 4] = [
+        [100, 10, 20, 30, 40, 50, 0],
+        [10, 1, 2, 3, 4, 5, 0],
+        [0; 7],
+        [5, 0, 0, 0, 0, 0, 5],
+    ];
+
+    #[test]
+    fn a_wrong_row_total_says_both_figures_and_the_difference_in_words() {
+        let mut f = Vec::new();
+        check_sums(&table(&PARTS, 0, -2800), &pledge(), &mut f);
+        // 계 (row 4) takes the wrong 총계 into its own, so both rows disagree.
+        assert_eq!(
+            kinds(&f)[1],
+            Kind::RowSum {
+                line: SumLine::Row {
+                    row: "s0".into(),
+                    parts: vec!["기투자".into(), "연도별".into(), "임기후".into()],
+                },
+                written: Decimal::from(250 - 2800),
+                computed: Decimal::from(250),
+                unit: "백만원".into(),
+                crossing: vec![],
+            }
+        );
+        let msg = &f[1].message;
+        assert!(msg.starts_with("'s0' 행의 총계가 -2,550백만원인데, 기투자·연도별·임기후를 더하면 250백만원입니다(총계가 2,800백만원 적음)."), "{msg}");
+        assert!(!msg.contains('≠'), "{msg}");
+    }
+
+    #[test]
+    fn a_row_and_a_column_error_name_the_cell_where_they_cross() {
+        let mut t = table(&PARTS, 0, 0);
+        // A typo in s1's 2024 amount (row 5, column 5): its 총계 and 2024's 계 both
+        // disagree with it.
+        if let Some(Some(a)) = t.rows[2].cells.get_mut(4) {
+            a.raw += Decimal::from(700);
+        }
+        let mut f = Vec::new();
+        check_sums(&t, &pledge(), &mut f);
+        let crossings: Vec<(Code, Vec<CellRef>)> = kinds(&f)
+            .into_iter()
+            .map(|k| match &k {
+                Kind::RowSum { crossing, .. } | Kind::ColSum { crossing, .. } => {
+                    (k.code(), crossing.clone())
+                }
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        let cell = CellRef::new(5, 5);
+        assert_eq!(
+            crossings,
+            [(Code::RowSum, vec![cell]), (Code::ColSum, vec![cell])]
+        );
+        assert!(f[0].message.contains("F6 칸"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn stale_formula_totals_are_one_finding_and_no_budget_warning() {
+        let mut t = table(&PARTS, 0, 0);
+        // A program that does not recalculate left every 계/총계 formula at 0.
+        for row in &mut t.rows {
+            let is_sum = row.kind == RowKind::Sum;
+            for (i, c) in row.cells.iter_mut().enumerate() {
+                if let Some(a) = c
+                    && (is_sum || i == 0)
+                {
+                    a.formula = true;
+                    a.raw = Decimal::ZERO;
+                    a.value = Decimal::ZERO;
+                }
+            }
+        }
+        let mut f = Vec::new();
+        let stale = check_sums(&t, &pledge(), &mut f);
+        assert_eq!(f.len(), 1, "{:?}", codes_at(&f));
+        let Some(Kind::StaleFormulas { cells, .. }) = &f[0].kind else {
+            panic!("{:?}", f[0].kind)
+        };
+        assert_eq!(cells, &stale);
+        assert!(cells.len() > 3);
+        assert!(
+            f[0].message
+                .contains("Excel이나 한셀에서 파일을 열어 저장한 뒤 다시 넣어 주십시오")
+        );
+        let p = pledge();
+        let def = &p.programs[0];
+        let leaf = LeafKey {
+            program: def.name.clone(),
+            subprogram: None,
+        };
+        let mut g = Vec::new();
+        check_budget(&t, def, &leaf, &p, &stale, &mut g);
+        assert!(g.is_empty(), "{:?}", codes_at(&g));
+    }
+
+    #[test]
+    fn a_broken_heading_adds_no_row_sum_errors() {
+        let mut t = table(&PARTS, 0, 0);
+        // The 2024 column was not recognised: every row total now looks wrong.
+        t.columns.remove(4);
+        for r in &mut t.rows {
+            r.cells.remove(4);
+        }
+        t.header_broken = true;
+        let mut f = Vec::new();
+        check_sums(&t, &pledge(), &mut f);
+        assert!(
+            f.iter()
+                .all(|x| x.code != Code::RowSum && x.code != Code::Rounding),
+            "{:?}",
+            codes_at(&f)
+        );
     }
 }

@@ -143,14 +143,47 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if e.downcast_ref::<AlreadyRunning>().is_some() {
-                eprintln!("gongyak: 이미 다른 gongyak이 같은 제출 폴더를 처리하고 있습니다. ({e})");
+            if let Some(a) = e.downcast_ref::<AlreadyRunning>() {
+                eprintln!("gongyak: {}", already_running_ko(a));
             } else {
                 eprintln!("gongyak: 오류: {e:#}");
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// The second instance's message: who holds the folder, what to do, and the lock
+/// file for whoever has to look.
+fn already_running_ko(a: &AlreadyRunning) -> String {
+    let holder = a
+        .holder
+        .trim()
+        .trim_start_matches("(process ")
+        .trim_end_matches(')');
+    let who = if holder.is_empty() {
+        "다른 gongyak".to_owned()
+    } else {
+        format!("다른 gongyak(프로세스 번호 {holder})")
+    };
+    format!(
+        "이미 {who}이 제출 폴더 {}를 처리하고 있습니다. 같은 폴더는 한 프로그램만 처리할 수 \
+         있습니다. 먼저 실행 중인 gongyak을 멈춘 뒤 다시 실행해 주십시오. (잠금 파일: {})",
+        a.inbox, a.lock
+    )
+}
+
+/// `check` on a file it cannot open: Korean first, the system's words as detail.
+fn unreadable_ko(f: &std::path::Path, e: &std::io::Error) -> String {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "파일이 없습니다. 경로와 파일 이름을 확인해 주십시오.",
+        std::io::ErrorKind::PermissionDenied => {
+            "파일을 열 권한이 없습니다. 파일 권한을 확인해 주십시오."
+        }
+        _ if f.is_dir() => "파일이 아니라 폴더입니다. 검사할 파일을 지정해 주십시오.",
+        _ => "파일을 읽을 수 없습니다. 경로와 권한을 확인해 주십시오.",
+    };
+    format!("{}: {what} (기술 정보: {e})", f.display())
 }
 
 fn run(cmd: Command) -> anyhow::Result<u8> {
@@ -190,7 +223,7 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
                 let c = match read {
                     Ok(c) => c,
                     Err(e) => {
-                        eprintln!("{}: 읽을 수 없습니다: {e}", f.display());
+                        eprintln!("{}", unreadable_ko(&f, &e));
                         any_error = true;
                         continue;
                     }

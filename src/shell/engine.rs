@@ -296,7 +296,12 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 }
 
 fn lock_in(cfg: &Config, dir: &Path) -> Result<File> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "상태 폴더 {}를 만들 수 없습니다. 제출 폴더에 쓸 권한이 있는지 확인해 주십시오 (기술 정보)",
+            dir.display()
+        )
+    })?;
     let path = dir.join("lock");
     let file = std::fs::OpenOptions::new()
         .read(true)
@@ -304,7 +309,12 @@ fn lock_in(cfg: &Config, dir: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        .with_context(|| {
+            format!(
+                "잠금 파일 {}을 열 수 없습니다. 제출 폴더에 쓸 권한이 있는지 확인해 주십시오 (기술 정보)",
+                path.display()
+            )
+        })?;
     match file.try_lock() {
         Ok(()) => {
             // Who holds it, for the second instance's message; a lock without a pid
@@ -342,7 +352,12 @@ impl Engine {
         let catalog = Catalog::load(&cfg.templates)?;
         if !cfg.inbox.is_dir() {
             std::fs::create_dir_all(&cfg.inbox)
-                .with_context(|| format!("cannot create the inbox {}", cfg.inbox.display()))?;
+                .with_context(|| {
+                    format!(
+                        "제출 폴더 {}가 없고 만들 수도 없습니다. --inbox 경로와 권한을 확인해 주십시오 (기술 정보)",
+                        cfg.inbox.display()
+                    )
+                })?;
         }
         let locks = lock_inbox(&cfg)?;
         let ledger = Ledger::open(&cfg.state_dir().join("ledger.jsonl"))?;
@@ -561,6 +576,7 @@ impl Engine {
                         ),
                     )],
                     submission: None,
+                    named: None,
                 },
                 Plan::Check => {
                     let mut c = checked.unwrap_or_else(|| f.check(catalog, &limits));
@@ -605,6 +621,7 @@ impl Engine {
                         outcome,
                         stored_as: String::new(),
                         pledge_id: c.pledge_id.clone(),
+                        named: c.named.clone(),
                         findings: c.findings,
                         submission: if outcome == Outcome::Accepted {
                             c.submission

@@ -339,10 +339,11 @@ mod tests {
     #[test]
     fn error_note_has_bom_and_cells() {
         let f = Finding::at(
-            crate::core::finding::Code::RowSum,
+            crate::core::finding::Kind::ColumnTwice {
+                label: "2024년".into(),
+            },
             "투자계획",
             crate::core::finding::CellRef::new(5, 1),
-            "합계가 다릅니다",
         );
         let note = error_note("a.xlsx", "2026-11-24 10:00", &[f]);
         assert!(note.starts_with(&[0xEF, 0xBB, 0xBF]));

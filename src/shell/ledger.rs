@@ -254,6 +254,7 @@ mod tests {
             pledge_id: None,
             findings: Vec::new(),
             submission: None,
+            named: None,
         }
     }
 

@@ -362,11 +362,11 @@ fn guide_steps(pledge: &Pledge, start: i32, end: i32) -> Vec<String> {
     let unit = &pledge.unit;
     let (before, after) = (&pledge.before_label, &pledge.after_label);
     vec![
-        "이 양식은 위 사업 하나의 추진계획을 제출하는 양식입니다. 사업마다 자기 양식을 사용하세요.\n\
+        "이 양식은 위 사업 하나의 추진계획을 제출하는 양식입니다. 사업마다 자기 양식을 사용해 주십시오.\n\
          노란 칸만 입력할 수 있습니다. 회색 칸(공약명·사업명, 계·총계)은 미리 채워져 있거나 자동으로 계산되며 잠겨 있습니다."
             .to_owned(),
         format!(
-            "'{SHEET_INFO}' 시트: 제출부서, 담당자, 연락처(예: 031-481-0000), 기준일(자료의 기준 날짜, 예: {end}-11-24)을 입력합니다.\n\
+            "'{SHEET_INFO}' 시트: 제출부서, 담당자, 연락처, 기준일(자료의 기준 날짜, 예: {end}-12-31)을 입력합니다.\n\
              같은 사업을 다시 제출하면 기준일이 더 최근인 파일이 반영됩니다(기준일이 같으면 나중에 들어온 파일)."
         ),
         format!(
@@ -390,8 +390,8 @@ fn guide_steps(pledge: &Pledge, start: i32, end: i32) -> Vec<String> {
              '계' 행과 '총계' 열은 자동 합계입니다. 지표 실적 표에는 지표별 실제 값을 적고, 아직 측정하지 않은 해는 비워 둡니다.\n\
              추진계획만 낼 때는 이 시트를 비워 두면 됩니다(비어 있는 시트는 추진실적이 없는 것으로 봅니다)."
         ),
-        "시트 이름과 표의 제목(구분, 총계, 국비, 연도 등)은 바꾸지 마세요. 시트를 지우거나 행·열을 넣고 빼지 마세요.\n\
-         시트는 실수를 막으려고 보호되어 있습니다(암호 없음). 꼭 필요하면 [검토] → [시트 보호 해제]로 풀 수 있지만, 표의 모양은 그대로 두세요."
+        "시트 이름과 표의 제목(구분, 총계, 국비, 연도 등)은 바꾸지 마십시오. 시트를 지우거나 행·열을 넣고 빼지 마십시오.\n\
+         시트는 실수를 막으려고 보호되어 있습니다(암호 없음). 꼭 필요하면 [검토] → [시트 보호 해제]로 풀 수 있지만, 표의 모양은 그대로 두십시오."
             .to_owned(),
         "제출: 저장한 파일을 총괄 부서가 알려 준 공유 폴더의 inbox 폴더에 넣습니다. 파일 이름은 바꾸어도 됩니다. 몇 초 안에 자동으로 처리됩니다.".to_owned(),
         "결과: 접수되면 파일이 inbox\\accepted 폴더로 옮겨집니다.\n\
@@ -423,7 +423,7 @@ fn info_sheet(
     ws.write_with_format(
         1,
         0,
-        "※ 노란 칸을 입력하세요. 회색 칸은 양식이 정한 값이라 바꿀 수 없습니다.",
+        "※ 노란 칸에 입력해 주십시오. 회색 칸은 양식이 정한 값이라 바꿀 수 없습니다.",
         &st.note,
     )?;
 
@@ -447,24 +447,29 @@ fn info_sheet(
             .set_input_title(title)?
             .set_input_message(message)?
             .set_error_title("입력할 수 없는 값")?
-            .set_error_message("200자 이하로 입력하세요.")
+            .set_error_message("200자 이하로 입력해 주십시오.")
+    };
+    // Examples from the definition: this leaf's department and contact.
+    let department = format!(
+        "사업을 맡은 부서와 팀을 입력해 주십시오.\n예: {}",
+        leaf.department(pledge)
+    );
+    let phone = match leaf
+        .contact()
+        .map(|c| c.phone.as_str())
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => format!("담당자 전화번호를 입력해 주십시오.\n예: {p}"),
+        None => "담당자 전화번호를 지역번호부터 입력해 주십시오.".to_owned(),
     };
     for (label, title, message) in [
-        (
-            "제출부서",
-            "제출부서",
-            "사업을 맡은 부서와 팀을 입력하세요.\n예: 산업진흥과 미래산업팀",
-        ),
+        ("제출부서", "제출부서", department.as_str()),
         (
             "담당자",
             "담당자",
-            "이 파일을 작성한 담당자 이름을 입력하세요.",
+            "이 파일을 작성한 담당자 이름을 입력해 주십시오.",
         ),
-        (
-            "연락처",
-            "연락처",
-            "담당자 전화번호를 입력하세요.\n예: 031-481-0000",
-        ),
+        ("연락처", "연락처", phone.as_str()),
     ] {
         ws.write_with_format(row, 0, label, &st.label)?;
         ws.write_blank(row, 1, &st.text_in)?;
@@ -480,14 +485,15 @@ fn info_sheet(
         .allow_date(DataValidationRule::Between(first, last))
         .set_input_title("기준일 (날짜)")?
         .set_input_message(format!(
-            "자료의 기준 날짜를 입력하세요.\n예: {}-11-24\n같은 사업을 다시 내면 기준일이 최근인 파일이 반영됩니다.",
+            "자료의 기준 날짜를 입력해 주십시오.\n예: {}-12-31\n같은 사업을 다시 내면 기준일이 최근인 파일이 반영됩니다.",
             pledge.term.end
         ))?
         .set_error_title("날짜가 아닙니다")?
         .set_error_message(format!(
-            "{}-01-01부터 {}-12-31 사이의 날짜를 2026-11-24 형식으로 입력하세요.",
+            "{}-01-01부터 {}-12-31 사이의 날짜를 {}-12-31 형식으로 입력해 주십시오.",
             pledge.term.start - 1,
-            pledge.term.end + 5
+            pledge.term.end + 5,
+            pledge.term.end
         ))?
         .set_error_style(DataValidationErrorStyle::Stop);
     ws.add_data_validation(row, 1, row, 1, &date_rule)?;
@@ -528,7 +534,7 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         0,
         1,
         last_col - 1,
-        "※ 노란 칸에 재원별 금액을 입력하세요. 계와 총계는 자동으로 계산됩니다.",
+        "※ 노란 칸에 재원별 금액을 입력해 주십시오. 계와 총계는 자동으로 계산됩니다.",
         &st.note,
     )?;
     ws.write_with_format(
@@ -597,7 +603,7 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
         .set_input_title(format!("금액 (단위: {})", pledge.unit))?
         .set_input_message(format!(
-            "{} 단위 숫자를 입력하세요.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0.",
+            "{} 단위 숫자를 입력해 주십시오.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0을 입력합니다.",
             pledge.unit
         ))?
         .set_error_title("금액이 아닙니다")?
@@ -653,7 +659,7 @@ fn targets_sheet(
         0,
         1,
         last_col,
-        "※ 노란 칸에 연도별 추진내용과 목표를 입력하세요. 정해지지 않은 목표는 '미정'으로 적거나 비워 둡니다.",
+        "※ 노란 칸에 연도별 추진내용과 목표를 입력해 주십시오. 정해지지 않은 목표는 '미정'으로 적거나 비워 둡니다.",
         &st.note,
     )?;
     ws.write_with_format(header_row, 0, "구분", &st.header)?;
@@ -678,7 +684,11 @@ fn targets_sheet(
         last_col,
         &hint(
             "추진내용",
-            "그 해에 추진할 내용을 짧게 적으세요.\n예: 강소특구육성 사업추진 (3차년)",
+            &format!(
+                "그 해에 추진할 내용을 짧게 적어 주십시오.\n예: {} 추진 ({}년)",
+                leaf.def().name,
+                years.first().copied().unwrap_or(pledge.term.start)
+            ),
         )?,
     )?;
 
@@ -697,7 +707,7 @@ fn targets_sheet(
             &hint(
                 &format!("목표 ({})", ind.unit),
                 &format!(
-                    "'{}' 목표를 숫자로 입력하세요(단위: {}).\n정해지지 않았으면 '미정'.",
+                    "'{}' 목표를 숫자로 입력해 주십시오(단위: {}).\n정해지지 않았으면 '미정'으로 적습니다.",
                     ind.name, ind.unit
                 ),
             )?,
@@ -715,7 +725,7 @@ fn targets_sheet(
         first_year,
         &hint(
             "비고",
-            "목표에 대한 설명이 있으면 적으세요.\n예: *매년 시행계획 수립 후 성과목표 확정",
+            "목표에 대한 설명이 있으면 적어 주십시오.\n예: *매년 시행계획 수립 후 성과목표 확정",
         )?,
     )?;
     ws.set_row_height(row, 32)?;
@@ -746,7 +756,7 @@ fn roadmap_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(),
         0,
         1,
         2,
-        "※ 세부내용을 적고 시작·종료 분기를 목록에서 고르세요. 쓰지 않는 줄은 비워 둡니다.",
+        "※ 세부내용을 적고 시작·종료 분기를 목록에서 골라 주십시오. 쓰지 않는 줄은 비워 둡니다.",
         &st.note,
     )?;
     let header_row = 2u32;
@@ -780,11 +790,13 @@ fn roadmap_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(),
         .allow_list_formula(list)
         .set_input_title("분기 (목록에서 선택)")?
         .set_input_message(format!(
-            "목록에서 분기를 고르세요.\n{qs} = {}년 1분기 … {qe}",
+            "목록에서 분기를 골라 주십시오.\n{qs} = {}년 1분기 … {qe}",
             pledge.term.start
         ))?
         .set_error_title("목록에 없는 분기")?
-        .set_error_message(format!("{qs}부터 {qe}까지의 분기를 목록에서 고르세요."))?
+        .set_error_message(format!(
+            "{qs}부터 {qe}까지의 분기를 목록에서 골라 주십시오."
+        ))?
         .set_error_style(DataValidationErrorStyle::Stop);
     ws.add_data_validation(first, 1, last, 2, &quarter_rule)?;
     ws.add_data_validation(
@@ -794,7 +806,7 @@ fn roadmap_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(),
         0,
         &hint(
             "세부내용",
-            "추진할 일을 적으세요. 시작·종료 분기도 함께 고릅니다.",
+            "추진할 일을 적어 주십시오. 시작·종료 분기도 함께 고릅니다.",
         )?,
     )?;
     ws.set_print_area(0, 0, last, 2)?;
@@ -839,23 +851,23 @@ fn progress_sheet(
         0,
         1,
         last_col,
-        "※ 분기마다 노란 칸을 입력하세요. 추진계획만 낼 때는 이 시트를 비워 둡니다.",
+        "※ 분기마다 노란 칸을 입력하십시오. 추진계획만 낼 때는 이 시트를 비워 둡니다.",
         &st.note,
     )?;
     let status_rule = DataValidation::new()
         .allow_list_strings(&status_words())?
         .set_input_title("추진상황 (목록에서 선택)")?
-        .set_input_message("기준일 현재 사업의 추진상황을 목록에서 고르세요.")?
+        .set_input_message("기준일 현재 사업의 추진상황을 목록에서 고르십시오.")?
         .set_error_title("목록에 없는 추진상황")?
         .set_error_message(format!(
-            "다음 중 하나를 고르세요: {}.",
+            "다음 중 하나를 고르십시오: {}.",
             status_words().join(", ")
         ))?
         .set_error_style(DataValidationErrorStyle::Stop);
     let rate_rule = DataValidation::new()
         .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
         .set_input_title("추진율 (%)")?
-        .set_input_message("0부터 100 사이의 숫자를 입력하세요.\n예: 85 (85%)")?
+        .set_input_message("0부터 100 사이의 숫자를 입력하십시오.\n예: 85 (85%)")?
         .set_error_title("추진율이 아닙니다")?
         .set_error_message("0부터 100 사이의 숫자만 입력할 수 있습니다.")?
         .set_error_style(DataValidationErrorStyle::Stop);
@@ -865,20 +877,20 @@ fn progress_sheet(
         (
             "추진실적",
             4,
-            hint("추진실적", "기준일까지 추진한 내용을 적으세요.")?,
+            hint("추진실적", "기준일까지 추진한 내용을 적으십시오.")?,
         ),
         (
             "문제점 및 대책",
             5,
             hint(
                 "문제점 및 대책",
-                "추진상 문제점과 그 대책을 적으세요. 없으면 '없음'.",
+                "추진상 문제점과 그 대책을 적으십시오. 없으면 '없음'.",
             )?,
         ),
         (
             "향후계획",
             6,
-            hint("향후계획", "다음 분기 이후의 추진 계획을 적으세요.")?,
+            hint("향후계획", "다음 분기 이후의 추진 계획을 적으십시오.")?,
         ),
     ];
     for (label, row, rule) in pairs {
@@ -950,7 +962,7 @@ fn progress_sheet(
                 &hint(
                     &format!("실적 ({})", ind.unit),
                     &format!(
-                        "'{}'의 그 해 실적을 숫자로 입력하세요(단위: {}).\n아직 측정하지 않았으면 비워 둡니다.",
+                        "'{}'의 그 해 실적을 숫자로 입력하십시오(단위: {}).\n아직 측정하지 않았으면 비워 둡니다.",
                         ind.name, ind.unit
                     ),
                 )?,
@@ -1019,7 +1031,7 @@ fn money_group(
         .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
         .set_input_title(format!("{group} (단위: {})", pledge.unit))?
         .set_input_message(format!(
-            "기준일까지 연도별 {group}을 {} 단위 숫자로 입력하세요.\n없으면 비워 두거나 0.",
+            "기준일까지 연도별 {group}을 {} 단위 숫자로 입력하십시오.\n없으면 비워 두거나 0.",
             pledge.unit
         ))?
         .set_error_title("금액이 아닙니다")?

@@ -57,12 +57,18 @@ impl Formats {
                 .clone()
                 .set_background_color(Color::RGB(0xF2F2F2))
                 .set_text_wrap(),
-            count: cell.clone().set_num_format("#,##0").set_align(FormatAlign::Right),
+            count: cell
+                .clone()
+                .set_num_format("#,##0")
+                .set_align(FormatAlign::Right),
             amount: cell
                 .clone()
                 .set_num_format("#,##0;-#,##0;\"-\"")
                 .set_align(FormatAlign::Right),
-            percent: cell.clone().set_num_format("0.0%").set_align(FormatAlign::Right),
+            percent: cell
+                .clone()
+                .set_num_format("0.0%")
+                .set_align(FormatAlign::Right),
             text: cell.clone(),
             wrap: cell.clone().set_text_wrap(),
             note: base.clone().set_font_color(Color::RGB(0x595959)),
@@ -82,7 +88,10 @@ fn put_ratio(ws: &mut Worksheet, row: u32, col: u16, r: Ratio, f: &Formats) -> R
 
 /// The groups of a block: 전체, 핵심공약, then each 분야.
 fn groups(r: &CityRates) -> Vec<(String, &Rates)> {
-    let mut out = vec![("전체".to_owned(), &r.city), ("핵심공약".to_owned(), &r.core)];
+    let mut out = vec![
+        ("전체".to_owned(), &r.city),
+        ("핵심공약".to_owned(), &r.core),
+    ];
     out.extend(
         r.by_category
             .iter()
@@ -235,12 +244,7 @@ pub fn laggards_sheet(ws: &mut Worksheet, list: &[Laggard]) -> Result<()> {
         ws.write_string_with_format(row, 1, &l.pledge, &f.wrap)?;
         ws.write_string_with_format(row, 2, &l.department, &f.text)?;
         ws.write_string_with_format(row, 3, &l.leaf.program, &f.wrap)?;
-        ws.write_string_with_format(
-            row,
-            4,
-            l.leaf.subprogram.as_deref().unwrap_or("-"),
-            &f.wrap,
-        )?;
+        ws.write_string_with_format(row, 4, l.leaf.subprogram.as_deref().unwrap_or("-"), &f.wrap)?;
         ws.write_string_with_format(row, 5, l.base_date.to_string(), &f.text)?;
         let held = matches!(
             l.status,
@@ -259,9 +263,11 @@ pub fn laggards_sheet(ws: &mut Worksheet, list: &[Laggard]) -> Result<()> {
         put_ratio(ws, row, 10, l.elapsed, &f)?;
         ws.write_string_with_format(row, 11, l.reasons.join("\n"), &f.wrap)?;
     }
-    for (c, w) in [8.0, 30.0, 12.0, 24.0, 24.0, 11.0, 12.0, 9.0, 10.0, 10.0, 10.0, 40.0]
-        .iter()
-        .enumerate()
+    for (c, w) in [
+        8.0, 30.0, 12.0, 24.0, 24.0, 11.0, 12.0, 9.0, 10.0, 10.0, 10.0, 40.0,
+    ]
+    .iter()
+    .enumerate()
     {
         ws.set_column_width(c as u16, *w)?;
     }
@@ -332,7 +338,10 @@ mod tests {
         assert_eq!(at(2, 3), Data::Float(80.0));
         assert_eq!(at(1, 10), Data::String("공약이행완료율".into()));
         assert_eq!(at(2, 10), Data::Float(102.0 / 244.0));
-        assert_eq!((at(2, 11), at(2, 12)), (Data::Float(102.0), Data::Float(244.0)));
+        assert_eq!(
+            (at(2, 11), at(2, 12)),
+            (Data::Float(102.0), Data::Float(244.0))
+        );
         // 핵심공약 with no pledge: every rate is a dash.
         assert_eq!(at(4, 0), Data::String("핵심공약".into()));
         assert_eq!(at(4, 10), Data::String("-".into()));

@@ -38,7 +38,7 @@ pub fn review_copy(bytes: &[u8], findings: &[Finding], limits: &Limits) -> Resul
     let mut wb = Workbook::new();
     let list = wb.add_worksheet();
     list.set_name("검토결과")?;
-    list.write_string_with_format(0, 0, "이 파일은 아래 이유로 반려되었습니다. 빨간 칸에 마우스를 올리면 설명이 보입니다. 원본 파일을 고쳐 다시 제출하세요.", &base.clone().set_bold())?;
+    list.write_string_with_format(0, 0, "이 파일은 아래 이유로 반려되었습니다. 빨간 칸에 마우스를 올리면 설명이 보입니다. 원본 파일을 고쳐 제출 폴더에 다시 넣어 주십시오.", &base.clone().set_bold())?;
     for (i, h) in ["번호", "구분", "코드", "위치", "내용"].iter().enumerate() {
         list.write_string_with_format(2, i as u16, *h, &header)?;
     }

@@ -13,7 +13,7 @@ use crate::common::*;
 use chrono::NaiveDate;
 use gongyak::core::check::{Checked, check};
 use gongyak::core::definition::{Catalog, Leaf, Pledge};
-use gongyak::core::finding::Severity;
+use gongyak::core::finding::{Kind, Severity};
 use gongyak::core::model::{Submission, TargetValue};
 use gongyak::xlsx::forms::{FormSpec, ROADMAP_ROWS, form_bytes, form_specs};
 use regex::Regex;
@@ -858,14 +858,12 @@ fn a_form_filled_without_recalculation_is_rejected_at_its_stale_totals() {
         );
 
         // Exactly the stale cells: 총계 of every source row with amounts, 계 of every
-        // column with amounts, each showing the stated 0 and the real sum.
+        // column with amounts — named in ONE finding that asks for a re-save in Excel
+        // or 한셀 (staff cannot type into those formulas), and no W-BUDGET about 0.
         let mut expected = BTreeSet::new();
         for (src, row) in &s.investment.sources {
             if !row.total.is_zero() {
-                expected.insert((
-                    "E-ROWSUM".to_owned(),
-                    format!("{INV}!{}", layout.total_col[src]),
-                ));
+                expected.insert(format!("{INV}!{}", layout.total_col[src]));
             }
         }
         let sum = &s.investment.sum;
@@ -874,28 +872,45 @@ fn a_form_filled_without_recalculation_is_rejected_at_its_stale_totals() {
         by_col.push((pledge.after_label.clone(), sum.after));
         for (col, v) in &by_col {
             if !v.is_zero() {
-                expected.insert((
-                    "E-COLSUM".to_owned(),
-                    format!("{INV}!{}", layout.sum_row[col]),
-                ));
+                expected.insert(format!("{INV}!{}", layout.sum_row[col]));
             }
         }
         assert!(expected.len() >= 4, "{seed}: the seed has amounts");
-        assert_eq!(errors(&c), expected, "{seed}: {:#?}", c.findings);
-        for f in c.findings.iter().filter(|f| f.code.as_str() == "E-ROWSUM") {
-            let src = s
-                .investment
-                .sources
-                .iter()
-                .find(|(k, _)| f.place_text() == format!("{INV}!{}", layout.total_col[*k]))
-                .unwrap();
-            let real = gongyak::core::parse::fmt_amount(src.1.total);
-            assert!(
-                f.message.contains("적힌 값 0") && f.message.contains(&format!("합계 {real}")),
-                "{seed}: {}",
-                f.message
-            );
-        }
+        let stale: Vec<_> = c
+            .findings
+            .iter()
+            .filter_map(|f| match &f.kind {
+                Some(Kind::StaleFormulas { sheet, cells }) => Some(
+                    cells
+                        .iter()
+                        .map(|cell| format!("{sheet}!{cell}"))
+                        .collect::<BTreeSet<_>>(),
+                ),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stale, [expected], "{seed}: {:#?}", c.findings);
+        assert_eq!(
+            errors(&c).len(),
+            1,
+            "{seed}: one error for the stale table: {:#?}",
+            c.findings
+        );
+        assert!(
+            !c.findings.iter().any(|f| f.code.as_str() == "W-BUDGET"),
+            "{seed}: {:#?}",
+            c.findings
+        );
+        let msg = &c
+            .findings
+            .iter()
+            .find(|f| f.code.as_str() == "E-FORMULA")
+            .unwrap()
+            .message;
+        assert!(
+            msg.contains("Excel이나 한셀에서 파일을 열어 저장한 뒤 다시 넣어 주십시오"),
+            "{seed}: {msg}"
+        );
     }
 }
 

@@ -1,6 +1,7 @@
 //! One integration-test binary (faster builds); each module drives the real binary or
 //! the library on real workbooks in a scratch folder.
 
+mod advice;
 mod common;
 mod faults;
 mod forms;

@@ -105,17 +105,17 @@ fn flawed_files_are_rejected_with_the_expected_codes_and_notes() {
     for (name, want) in expected.as_object().unwrap() {
         let r = records.iter().find(|r| &r.name == name).unwrap();
         assert_eq!(r.outcome, Outcome::Rejected, "{name}");
-        let mut got: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
-        got.dedup();
+        // Exactly the expected codes: a missing one and an extra one both fail.
+        let got: std::collections::BTreeSet<&str> =
+            r.findings.iter().map(|f| f.code.as_str()).collect();
         let want_codes: Vec<&str> = want["codes"]
             .as_array()
             .unwrap()
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        for c in &want_codes {
-            assert!(got.contains(c), "{name}: {c} missing in {got:?}");
-        }
+        let want_set: std::collections::BTreeSet<&str> = want_codes.iter().copied().collect();
+        assert_eq!(got, want_set, "{name}: codes");
         assert!(
             sb.inbox().join("rejected").join(name).exists(),
             "{name} moved"
@@ -184,7 +184,10 @@ fn usage_and_environment_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("ansan-innopolis.toml") && err.contains("line") && err.contains("start"),
+        err.contains("공약 정의 파일")
+            && err.contains("ansan-innopolis.toml")
+            && err.contains("번째 줄, 항목 `start`")
+            && err.contains("(기술 정보: "),
         "{err}"
     );
     for cmd in ["watch", "run", "check", "report"] {

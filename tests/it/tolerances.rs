@@ -493,7 +493,10 @@ fn xls_content_under_an_xlsx_name_is_read_by_its_bytes() {
 #[test]
 fn e_read_for_text_zero_bytes_and_encrypted_files() {
     let c = check_fixture("flawed/not_a_workbook.xlsx");
-    assert_eq!(codes(&c), vec![("E-READ".to_owned(), "-".to_owned())]);
+    assert_eq!(
+        codes(&c),
+        vec![("E-READ".to_owned(), "파일 전체".to_owned())]
+    );
     let empty = gongyak::core::check::check(b"", &catalog(), &Default::default());
     assert_eq!(empty.findings[0].code.as_str(), "E-READ");
     let enc = check_fixture("formats/encrypted.xlsx");

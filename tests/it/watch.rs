@@ -653,7 +653,7 @@ fn a_second_instance_exits_2_with_a_clear_message() {
         let msg = second.log();
         assert!(msg.contains("이미 다른 gongyak"), "{msg}");
         assert!(
-            msg.contains(&format!("process {}", first.child.id())),
+            msg.contains(&format!("프로세스 번호 {}", first.child.id())),
             "names the running one: {msg}"
         );
         assert!(!msg.contains("watching"), "{msg}");

@@ -9,7 +9,7 @@ use std::fmt;
 mod kind;
 mod messages;
 
-pub use kind::Kind;
+pub use kind::{Kind, QuarterEnd, SumLine};
 
 /// The particle that reads right after `word` in a message to staff: 받침 decides
 /// 이/가, 을/를, 은/는, 과/와, and a trailing number is read aloud (`2026-11-24` → 사 →
@@ -190,6 +190,9 @@ impl fmt::Display for Place {
     }
 }
 
+/// The place shown for a finding about the whole file (never `-`).
+pub const WHOLE_FILE: &str = "파일 전체";
+
 /// One thing wrong with (or worth knowing about) a submission.
 ///
 /// `kind` carries the rule and its data (what tests assert on); `code` and `message`
@@ -217,6 +220,13 @@ impl Finding {
         }
     }
 
+    /// A finding at one cell of a sheet.
+    pub fn at(kind: Kind, sheet: &str, cell: CellRef) -> Self {
+        Self::of(kind, Some(Place::cell(sheet, cell)))
+    }
+
+    /// Free text with a code: only for the intake outcomes (W-SUPERSEDED,
+    /// W-DUPLICATE) that the engine still words itself until they become kinds.
     pub fn new(code: Code, place: Option<Place>, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -224,10 +234,6 @@ impl Finding {
             message: message.into(),
             kind: None,
         }
-    }
-
-    pub fn at(code: Code, sheet: &str, cell: CellRef, message: impl Into<String>) -> Self {
-        Self::new(code, Some(Place::cell(sheet, cell)), message)
     }
 
     pub fn severity(&self) -> Severity {
@@ -238,11 +244,11 @@ impl Finding {
         self.severity() == Severity::Error
     }
 
-    /// `시트!셀` or `-` when the finding is about the whole file.
+    /// `시트!셀`, or `파일 전체` when the finding is about the whole file.
     pub fn place_text(&self) -> String {
         self.place
             .as_ref()
-            .map_or_else(|| "-".to_owned(), ToString::to_string)
+            .map_or_else(|| WHOLE_FILE.to_owned(), ToString::to_string)
     }
 }
 

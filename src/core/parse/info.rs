@@ -2,7 +2,12 @@
 
 use super::*;
 
-pub(super) fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Finding>) {
+pub(super) fn parse_info(
+    sheet: &Sheet,
+    catalog: &Catalog,
+    draft: &mut Draft,
+    findings: &mut Vec<Finding>,
+) {
     let mut found: BTreeMap<&'static str, InfoCell<'_>> = BTreeMap::new();
     for (row, cells) in sheet.rows() {
         for (i, &(col, v)) in cells.iter().enumerate() {
@@ -35,36 +40,34 @@ pub(super) fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Fi
     let person = text("담당자");
     let phone = text("연락처");
 
-    let missing: Vec<&str> = ["공약명", "사업명", "기준일"]
+    let missing: Vec<String> = ["공약명", "사업명", "기준일"]
         .into_iter()
         .filter(|l| !found.contains_key(l))
+        .map(str::to_owned)
         .collect();
     if !missing.is_empty() {
-        findings.push(Finding::new(
-            Code::Sheet,
+        findings.push(Finding::of(
+            Kind::InfoLabelsMissing {
+                sheet: name.to_owned(),
+                missing,
+            },
             Some(Place::sheet(name)),
-            format!(
-                "'{name}' 시트에서 항목 {}{} 찾을 수 없습니다. 찾은 이름표: 공약명, 사업명, 세부사업, 제출부서, 담당자, 연락처, 기준일.",
-                missing.join(", "),
-                josa(missing.last().map_or("", |m| m.as_ref()), EulReul)
-            ),
         ));
     }
     match pledge {
-        Some(p) if p.value.is_empty() => findings.push(Finding::new(
-            Code::Pledge,
+        Some(p) if p.value.is_empty() => findings.push(Finding::of(
+            Kind::PledgeEmpty {
+                valid: catalog.pledges.iter().map(|p| p.title.clone()).collect(),
+            },
             Some(p.place),
-            "공약명이 비어 있습니다. 공약명을 입력하세요.",
         )),
         Some(p) => draft.pledge_typed = Some(p),
         None => {}
     }
     match program {
-        Some(p) if p.value.is_empty() => findings.push(Finding::new(
-            Code::Program,
-            Some(p.place),
-            "사업명이 비어 있습니다. 사업명을 입력하세요.",
-        )),
+        Some(p) if p.value.is_empty() => {
+            findings.push(Finding::of(Kind::ProgramEmpty, Some(p.place)))
+        }
         Some(p) => draft.program = Some(p),
         None => {}
     }
@@ -76,24 +79,22 @@ pub(super) fn parse_info(sheet: &Sheet, draft: &mut Draft, findings: &mut Vec<Fi
     };
 
     if let Some((label_cell, value)) = found.get("기준일") {
+        let example = date_example(catalog);
         match value {
             None => findings.push(Finding::at(
-                Code::Date,
+                Kind::DateEmpty { example },
                 name,
                 right_of(*label_cell),
-                "기준일이 비어 있습니다. 기준일(예: 2026-11-24)을 입력하세요.",
             )),
             Some((cell, v)) => match date_of(v) {
                 Some(d) => draft.base_date = Some(d),
                 None => findings.push(Finding::at(
-                    Code::Date,
+                    Kind::DateUnreadable {
+                        text: text_of(v),
+                        example,
+                    },
                     name,
                     *cell,
-                    format!(
-                        "기준일 '{}'{} 날짜로 읽을 수 없습니다. 2026-11-24 형식으로 입력하세요.",
-                        text_of(v),
-                        josa(&text_of(v), EulReul)
-                    ),
                 )),
             },
         }

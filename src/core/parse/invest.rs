@@ -23,13 +23,15 @@ pub(super) fn parse_investment(
         }
     };
     let Some((hrow, hcol)) = find_header(sheet, "구분", |k| classify(k).is_some()) else {
-        findings.push(Finding::new(
-            Code::Sheet,
-            Some(Place::sheet(name)),
-            format!(
-                "'{name}' 시트에서 표 머리글을 찾을 수 없습니다. 찾은 이름표: 구분, 총계, {}, 연도({}년~{}년), {}.",
-                pledge.before_label, pledge.term.start, pledge.term.end, pledge.after_label
-            ),
+        findings.push(table_not_found(
+            name,
+            vec![
+                "구분".to_owned(),
+                "총계".to_owned(),
+                pledge.before_label.clone(),
+                format!("{}년~{}년", pledge.term.start, pledge.term.end),
+                pledge.after_label.clone(),
+            ],
         ));
         return None;
     };
@@ -60,6 +62,7 @@ pub(super) fn parse_investment(
         + 1;
 
     let mut columns: Vec<(ColKind, u32)> = Vec::new();
+    let before = findings.len();
     for (r, c, k) in &header_cells {
         let Some(kind) = classify(k) else { continue };
         if columns.iter().any(|(kk, _)| *kk == kind) {
@@ -70,10 +73,9 @@ pub(super) fn parse_investment(
                 ColKind::After => pledge.after_label.clone(),
             };
             findings.push(Finding::at(
-                Code::Year,
+                Kind::ColumnTwice { label: what },
                 name,
                 CellRef::new(*r, *c),
-                format!("'{what}' 열이 두 번 있습니다. 중복된 열을 지우세요."),
             ));
             continue;
         }
@@ -81,13 +83,14 @@ pub(super) fn parse_investment(
             && !pledge.term.contains(y)
         {
             findings.push(Finding::at(
-                Code::Year,
+                Kind::YearOutsideTerm {
+                    year: y,
+                    start: pledge.term.start,
+                    end: pledge.term.end,
+                    move_to: Some((pledge.before_label.clone(), pledge.after_label.clone())),
+                },
                 name,
                 CellRef::new(*r, *c),
-                format!(
-                    "{y}년은 공약 임기({}년~{}년) 밖의 연도입니다. 임기 전 금액은 '{}', 임기 후 금액은 '{}' 열에 넣으세요.",
-                    pledge.term.start, pledge.term.end, pledge.before_label, pledge.after_label
-                ),
             ));
             continue;
         }
@@ -97,13 +100,13 @@ pub(super) fn parse_investment(
     for y in pledge.term.years() {
         if !columns.iter().any(|(k, _)| *k == ColKind::Year(y)) {
             findings.push(Finding::at(
-                Code::Year,
+                Kind::YearMissing {
+                    year: y,
+                    start: pledge.term.start,
+                    end: pledge.term.end,
+                },
                 name,
                 header_cell,
-                format!(
-                    "{y}년 열이 없습니다. 임기 {}년~{}년의 모든 연도 열이 있어야 합니다.",
-                    pledge.term.start, pledge.term.end
-                ),
             ));
         }
     }
@@ -119,25 +122,25 @@ pub(super) fn parse_investment(
     }
     if !missing.is_empty() {
         findings.push(Finding::at(
-            Code::Sheet,
+            Kind::ColumnsMissing {
+                sheet: name.to_owned(),
+                missing,
+            },
             name,
             header_cell,
-            format!(
-                "투자계획 표에 {} 열이 없습니다. 찾은 이름표: 구분, 총계, {}, 연도, {}.",
-                missing.join(", "),
-                pledge.before_label,
-                pledge.after_label
-            ),
         ));
     }
+    let header_broken = findings.len() > before;
     columns.sort_by_key(|(k, _)| *k);
 
-    let unit = unit_note_above(sheet, 0, data_start, findings).unwrap_or_else(|| {
+    let unit = unit_note_above(sheet, 0, data_start, findings);
+    let unit = unit.unwrap_or_else(|| {
         findings.push(Finding::at(
-            Code::UnitAssumed,
+            Kind::UnitAssumed {
+                unit: pledge.unit.clone(),
+            },
             name,
             header_cell,
-            "표 위에 단위 표시(예: (단위 : 백만원))가 없어 백만원으로 보았습니다. 단위가 다르면 단위를 적어 다시 제출하세요.",
         ));
         Unit::Million
     });
@@ -194,14 +197,12 @@ pub(super) fn parse_investment(
     }
     if !absent.is_empty() {
         findings.push(Finding::at(
-            Code::Sheet,
+            Kind::RowsMissing {
+                sheet: name.to_owned(),
+                missing: absent.iter().map(|s| (*s).to_owned()).collect(),
+            },
             name,
             header_cell,
-            format!(
-                "투자계획 표에 {} 행이 없습니다. 찾은 이름표: 계, {}.",
-                absent.join(", "),
-                pledge.sources.join(", ")
-            ),
         ));
     }
     // Keep 계 first and sources in definition order.
@@ -214,44 +215,36 @@ pub(super) fn parse_investment(
         header: header_cell,
         columns,
         rows,
+        unit,
+        header_broken,
     })
 }
 
 /// The unit a table is written in: the nearest `단위` note in rows `from_row` up to
 /// `data_start`, or `None` when there is none. An unknown unit is reported (E-UNIT) and
-/// read as 백만원.
+/// read as 백만원. Shared by 투자계획 and 추진실적.
 pub(super) fn unit_note_above(
     sheet: &Sheet,
     from_row: u32,
     data_start: u32,
     findings: &mut Vec<Finding>,
 ) -> Option<Unit> {
-    let name = sheet.name.as_str();
-    let mut unit = None;
     for (&(r, c), v) in sheet.cells.range((from_row, 0)..(data_start, 0)).rev() {
         let CellValue::Text(t) = v else { continue };
         match parse_unit_note(t) {
             UnitNote::None => {}
-            UnitNote::Known(u) => {
-                unit = Some(u);
-                break;
-            }
+            UnitNote::Known(u) => return Some(u),
             UnitNote::Unknown(what) => {
                 findings.push(Finding::at(
-                    Code::Unit,
-                    name,
+                    Kind::UnitUnknown { text: what },
+                    &sheet.name,
                     CellRef::new(r, c),
-                    format!(
-                        "단위 '{what}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 중 하나로 적으세요.",
-                        josa(&what, EulReul)
-                    ),
                 ));
-                unit = Some(Unit::Million);
-                break;
+                return Some(Unit::Million);
             }
         }
     }
-    unit
+    None
 }
 
 /// Reads one plan amount cell with every tolerance of §4; reports what it cannot
@@ -262,116 +255,63 @@ fn read_amount(
     unit: Unit,
     findings: &mut Vec<Finding>,
 ) -> Option<DraftAmount> {
-    let name = sheet.name.as_str();
     let raw = read_raw_amount(sheet, cell, findings)?;
     if raw.is_sign_negative() && !raw.is_zero() {
         findings.push(Finding::at(
-            Code::Negative,
-            name,
+            Kind::Negative {
+                amount: raw,
+                unit: unit.label().to_owned(),
+            },
+            &sheet.name,
             cell,
-            format!(
-                "금액이 음수({})입니다. 계획 금액은 0 이상이어야 합니다.",
-                fmt_amount(raw)
-            ),
         ));
         return None;
     }
-    Some(in_million(name, raw, cell, unit, findings))
+    Some(in_million(sheet, raw, cell, unit, findings))
 }
 
 /// One amount cell as a signed decimal in the file's unit: numbers, numeric text
 /// (`1,000`, full-width digits, `△500`, `(500)`), `-` or empty = 0. Unreadable cells
 /// (text, dates, Excel errors, formulas without a stored result) are reported here
-/// (E-NUMBER, E-FORMULA) and give `None`. Shared by every amount table (투자계획,
-/// 추진실적).
+/// (E-NUMBER, E-FORMULA) and give `None`. Shared by 투자계획 and 추진실적.
 pub(super) fn read_raw_amount(
     sheet: &Sheet,
     cell: CellRef,
     findings: &mut Vec<Finding>,
 ) -> Option<Decimal> {
     let name = sheet.name.as_str();
+    let mut report = |kind: Kind| {
+        findings.push(Finding::at(kind, name, cell));
+        None
+    };
     let raw = match sheet.get(cell.row, cell.col) {
         None => Decimal::ZERO,
         Some(CellValue::Number(n)) => match decimal_from_f64(*n) {
             Some(d) => d,
             None => {
-                findings.push(Finding::at(
-                    Code::Number,
-                    name,
-                    cell,
-                    format!(
-                        "금액 {n}{} 정확한 숫자로 읽을 수 없습니다. 금액을 다시 입력하세요.",
-                        josa(&n.to_string(), EulReul)
-                    ),
-                ));
-                return None;
+                return report(Kind::NotExact {
+                    shown: n.to_string(),
+                });
             }
         },
         Some(CellValue::Text(t)) if is_error_literal(t) => {
-            findings.push(Finding::at(
-                Code::Formula,
-                name,
-                cell,
-                format!("수식 오류 값({})이 들어 있습니다. 수식이 가리키는 셀을 고치거나 숫자를 직접 입력하세요.", t.trim()),
-            ));
-            return None;
+            return report(Kind::ErrorValue {
+                value: t.trim().to_owned(),
+            });
         }
         Some(CellValue::Text(t)) => match parse_amount_text(t) {
             Ok(d) => d,
             Err(_) => {
-                findings.push(Finding::at(
-                    Code::Number,
-                    name,
-                    cell,
-                    format!(
-                        "'{t}'{} 금액(숫자)이 아닙니다. 숫자만 입력하세요(예: 1,000).",
-                        josa(t, EunNeun)
-                    ),
-                ));
-                return None;
+                return report(Kind::NotANumber {
+                    text: t.trim().to_owned(),
+                });
             }
         },
-        Some(CellValue::Date(d)) => {
-            findings.push(Finding::at(
-                Code::Number,
-                name,
-                cell,
-                format!(
-                    "금액 칸에 날짜({})가 들어 있습니다. 숫자만 입력하세요.",
-                    d.date()
-                ),
-            ));
-            return None;
-        }
-        Some(CellValue::Bool(b)) => {
-            findings.push(Finding::at(
-                Code::Number,
-                name,
-                cell,
-                format!(
-                    "금액 칸에 '{}' 값이 들어 있습니다. 숫자만 입력하세요.",
-                    if *b { "TRUE" } else { "FALSE" }
-                ),
-            ));
-            return None;
-        }
-        Some(CellValue::Error(e)) => {
-            findings.push(Finding::at(
-                Code::Formula,
-                name,
-                cell,
-                format!("수식 오류 값({e})이 들어 있습니다. 수식이 가리키는 셀을 고치거나 숫자를 직접 입력하세요."),
-            ));
-            return None;
-        }
+        Some(CellValue::Date(d)) => return report(Kind::DateInAmount { date: d.date() }),
+        Some(CellValue::Bool(b)) => return report(Kind::BoolInAmount { value: *b }),
+        Some(CellValue::Error(e)) => return report(Kind::ErrorValue { value: e.clone() }),
         Some(CellValue::FormulaWithoutValue(f)) => {
-            findings.push(Finding::at(
-                Code::Formula,
-                name,
-                cell,
-                format!("수식 ={f}의 계산 결과가 저장되어 있지 않습니다. Excel에서 파일을 열어 다시 저장한 뒤 제출하세요."),
-            ));
-            return None;
+            return report(Kind::FormulaWithoutValue { formula: f.clone() });
         }
     };
     Some(raw)
@@ -380,28 +320,31 @@ pub(super) fn read_raw_amount(
 /// A non-negative amount converted to 백만원, with W-FRACTION when the conversion
 /// leaves a part of a 백만원.
 pub(super) fn in_million(
-    name: &str,
+    sheet: &Sheet,
     raw: Decimal,
     cell: CellRef,
     unit: Unit,
     findings: &mut Vec<Finding>,
 ) -> DraftAmount {
+    let name = sheet.name.as_str();
     let value = unit.to_million(raw);
     if !is_whole(value) {
         findings.push(Finding::at(
-            Code::Fraction,
+            Kind::Fraction {
+                raw,
+                unit: unit.label().to_owned(),
+                million: value,
+            },
             name,
             cell,
-            format!(
-                "{} {}{} {}백만원으로, 백만원 단위로 떨어지지 않습니다. 값은 그대로 반영합니다.",
-                fmt_amount(raw),
-                unit.label(),
-                josa(unit.label(), EunNeun),
-                value.normalize()
-            ),
         ));
     }
-    DraftAmount { raw, value, cell }
+    DraftAmount {
+        raw,
+        value,
+        cell,
+        formula: sheet.is_formula(cell.row, cell.col),
+    }
 }
 
 /// Excel's error values, which some tools store as plain text.

@@ -4,8 +4,8 @@
 //! Tables are located by their labels, never by fixed addresses: title rows, blank
 //! rows, an extra leading column, merged or two-row headers are all normal.
 
-use crate::core::definition::{Catalog, Pledge};
-use crate::core::finding::{CellRef, Code, Finding, Place, josa};
+use crate::core::definition::{Catalog, Pledge, similar_by};
+use crate::core::finding::{CellRef, Finding, Kind, Place, QuarterEnd};
 use crate::core::model::{IndicatorRow, RoadmapItem, SubmissionInfo, TargetValue, Targets};
 use crate::core::normalize::{
     Quarter, Unit, UnitNote, compact, date_from_serial, decimal_from_f64, is_to_be_fixed, is_whole,
@@ -13,7 +13,6 @@ use crate::core::normalize::{
     parse_year_label,
 };
 use crate::core::read::{CellValue, Sheet, Workbook};
-use ::josa::{EulReul, EunNeun};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -68,6 +67,9 @@ pub struct DraftAmount {
     pub raw: Decimal,
     pub value: Decimal,
     pub cell: CellRef,
+    /// The cell holds a formula (a 계/총계 of the form): a wrong stored result is
+    /// stale, not a typo.
+    pub formula: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +87,11 @@ pub struct DraftInvestment {
     pub header: CellRef,
     pub columns: Vec<(ColKind, u32)>,
     pub rows: Vec<DraftRow>,
+    /// The unit the file's amounts are written in (`raw` of each amount).
+    pub unit: Unit,
+    /// A column of the heading is missing, doubled or outside the term (reported):
+    /// row sums would only repeat that error, so they are not checked.
+    pub header_broken: bool,
 }
 
 impl DraftInvestment {
@@ -145,8 +152,8 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     let mut draft = Draft::default();
 
     match find_sheet(wb, SHEET_INFO) {
-        Some(sheet) => parse_info(sheet, &mut draft, &mut findings),
-        None => findings.push(missing_sheet(SHEET_INFO, &[])),
+        Some(sheet) => parse_info(sheet, catalog, &mut draft, &mut findings),
+        None => findings.push(missing_sheet(SHEET_INFO)),
     }
 
     // Route by 공약명; an unknown title is an error, but the tables are still read with
@@ -158,21 +165,16 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
                 Some(p)
             }
             None => {
-                let closest = catalog.closest(&typed.value);
-                findings.push(Finding::new(
-                    Code::Pledge,
+                findings.push(Finding::of(
+                    Kind::UnknownPledge {
+                        typed: typed.value.clone(),
+                        valid: catalog.pledges.iter().map(|p| p.title.clone()).collect(),
+                        similar: similar_by(&catalog.pledges, &typed.value, |p| &p.title)
+                            .map(|p| p.title.clone()),
+                    },
                     Some(typed.place.clone()),
-                    format!(
-                        "공약명 '{}'{} 등록된 공약이 아닙니다.{} 공약명을 정확히 입력하세요.",
-                        typed.value,
-                        josa(&typed.value, EunNeun),
-                        closest.map_or(String::new(), |p| format!(
-                            " 가장 가까운 공약: '{}'.",
-                            p.title
-                        ))
-                    ),
                 ));
-                closest
+                catalog.closest(&typed.value)
             }
         },
         None => None,
@@ -185,14 +187,14 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
         Some(sheet) => {
             draft.investment = parse_investment(sheet, pledge, &mut draft.unit, &mut findings)
         }
-        None => findings.push(missing_sheet(SHEET_INVEST, &[])),
+        None => findings.push(missing_sheet(SHEET_INVEST)),
     }
     match find_sheet(wb, SHEET_TARGETS) {
         Some(sheet) => draft.targets = parse_targets(sheet, pledge, &mut findings),
-        None => findings.push(missing_sheet(SHEET_TARGETS, &[])),
+        None => findings.push(missing_sheet(SHEET_TARGETS)),
     }
     if let Some(sheet) = find_sheet(wb, SHEET_ROADMAP) {
-        draft.roadmap = parse_roadmap(sheet, &mut findings);
+        draft.roadmap = parse_roadmap(sheet, pledge, &mut findings);
     }
     if let Some(sheet) = find_sheet(wb, SHEET_PROGRESS) {
         draft.progress = parse_progress(sheet, pledge, &mut findings);
@@ -200,14 +202,40 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     (draft, findings)
 }
 
-fn missing_sheet(name: &str, present: &[&str]) -> Finding {
-    let mut msg = format!(
-        "'{name}' 시트를 찾을 수 없습니다. 제출 양식의 '{name}' 시트를 지우거나 이름을 바꾸지 마세요."
-    );
-    if !present.is_empty() {
-        msg.push_str(&format!(" (찾은 항목: {})", present.join(", ")));
-    }
-    Finding::new(Code::Sheet, Some(Place::sheet(name)), msg)
+fn missing_sheet(name: &str) -> Finding {
+    Finding::of(
+        Kind::SheetMissing {
+            sheet: name.to_owned(),
+        },
+        Some(Place::sheet(name)),
+    )
+}
+
+/// A 기준일 to show as the example in messages: the reporting round's first day when
+/// the city file has one, else the last day of the first pledge's first term year —
+/// from the definitions, never a date fixed in the code.
+fn date_example(catalog: &Catalog) -> NaiveDate {
+    catalog
+        .city
+        .round
+        .as_ref()
+        .map(|r| r.opens)
+        .or_else(|| {
+            let p = catalog.pledges.first()?;
+            NaiveDate::from_ymd_opt(p.term.start, 12, 31)
+        })
+        .unwrap_or_default()
+}
+
+/// The table-not-found finding shared by every sheet.
+fn table_not_found(sheet: &str, labels: Vec<String>) -> Finding {
+    Finding::of(
+        Kind::TableNotFound {
+            sheet: sheet.to_owned(),
+            labels,
+        },
+        Some(Place::sheet(sheet)),
+    )
 }
 
 /// Labels of 제출정보 and the synonyms staff use.

@@ -14,7 +14,7 @@
 
 use super::invest::{in_million, read_raw_amount, unit_note_above};
 use super::*;
-use crate::core::finding::Kind;
+use crate::core::finding::{Code, Kind};
 use crate::core::model::Status;
 
 /// The 추진실적 sheet as read, with places, before the checks against leaf and plan.
@@ -173,15 +173,18 @@ fn read_progress(sheet: &Sheet, pledge: &Pledge, findings: &mut Vec<Finding>) ->
     let (secured, spent) = match money_header {
         Some(h) => read_money(sheet, pledge, h, &mut unit, findings),
         None => {
-            findings.push(Finding::new(
-                Code::Sheet,
+            findings.push(Finding::of(
+                Kind::TableNotFound {
+                    sheet: name.to_owned(),
+                    labels: vec![
+                        "구분".into(),
+                        "재원".into(),
+                        "총계".into(),
+                        pledge.before_label.clone(),
+                        format!("{}년~{}년", pledge.term.start, pledge.term.end),
+                    ],
+                },
                 Some(Place::sheet(name)),
-                format!(
-                    "'{name}' 시트에서 재원 확보·집행 표의 항목 이름을 찾을 수 없습니다. \
-                     찾은 항목 이름: 구분, 재원, 총계, {}, 연도({}년~{}년). 총괄 부서에서 \
-                     최신 제출 양식을 받아 다시 작성해 주십시오.",
-                    pledge.before_label, pledge.term.start, pledge.term.end
-                ),
             ));
             (None, None)
         }
@@ -355,17 +358,12 @@ fn read_money(
     }
     if !missing.is_empty() {
         findings.push(Finding::at(
-            Code::Sheet,
+            Kind::ColumnsMissing {
+                sheet: name.to_owned(),
+                missing,
+            },
             name,
             header,
-            format!(
-                "재원 확보·집행 표에 {} 열이 없습니다. 찾은 항목 이름: 구분, 재원, 총계, {}, \
-                 연도({}년~{}년). 총괄 부서에서 최신 제출 양식을 받아 다시 작성해 주십시오.",
-                missing.join(", "),
-                pledge.before_label,
-                pledge.term.start,
-                pledge.term.end
-            ),
         ));
         return (None, None);
     }
@@ -373,11 +371,11 @@ fn read_money(
     let unit =
         unit_note_above(sheet, hrow.saturating_sub(3), hrow, findings).unwrap_or_else(|| {
             findings.push(Finding::at(
-                Code::UnitAssumed,
+                Kind::UnitAssumed {
+                    unit: pledge.unit.clone(),
+                },
                 name,
                 header,
-                "재원 확보·집행 표 위에 단위 표시(예: (단위 : 백만원))가 없어 백만원으로 \
-             보았습니다. 단위가 다르면 단위를 적어 다시 넣어 주십시오.",
             ));
             Unit::Million
         });
@@ -388,6 +386,8 @@ fn read_money(
         header,
         columns: columns.clone(),
         rows: Vec::new(),
+        unit,
+        header_broken: false,
     };
     let mut spent = secured.clone();
     let mut group = None;
@@ -434,37 +434,31 @@ fn read_money(
             cells: amounts,
         });
     }
-    let mut complete = true;
+    let mut absent: Vec<String> = Vec::new();
     for (g, table) in [(Group::Secured, &mut secured), (Group::Spent, &mut spent)] {
-        let mut absent: Vec<&str> = Vec::new();
         if table.row(&RowKind::Sum).is_none() {
-            absent.push("계");
+            absent.push(format!("{} 계", g.label()));
         }
         for s in &pledge.sources {
             if table.row(&RowKind::Source(s.clone())).is_none() {
-                absent.push(s);
+                absent.push(format!("{} {s}", g.label()));
             }
-        }
-        if !absent.is_empty() {
-            complete = false;
-            findings.push(Finding::at(
-                Code::Sheet,
-                name,
-                header,
-                format!(
-                    "재원 확보·집행 표의 '{}'에 {} 행이 없습니다. '{}' 아래에 계, {} 행이 \
-                     있어야 합니다. 총괄 부서에서 최신 제출 양식을 받아 다시 작성해 주십시오.",
-                    g.label(),
-                    absent.join(", "),
-                    g.label(),
-                    pledge.sources.join(", ")
-                ),
-            ));
         }
         table.rows.sort_by_key(|r| match &r.kind {
             RowKind::Sum => 0,
             RowKind::Source(s) => 1 + pledge.sources.iter().position(|x| x == s).unwrap_or(99),
         });
+    }
+    let complete = absent.is_empty();
+    if !complete {
+        findings.push(Finding::at(
+            Kind::RowsMissing {
+                sheet: name.to_owned(),
+                missing: absent,
+            },
+            name,
+            header,
+        ));
     }
     if !complete {
         return (None, None);
@@ -491,7 +485,7 @@ fn read_actual(
         ));
         return None;
     }
-    Some(in_million(&sheet.name, raw, cell, unit, findings))
+    Some(in_million(sheet, raw, cell, unit, findings))
 }
 
 /// The 지표 실적 table: `지표 | 단위 | <years>`, one row per indicator.

@@ -2,7 +2,15 @@
 
 use super::*;
 
-pub(super) fn parse_roadmap(sheet: &Sheet, findings: &mut Vec<Finding>) -> Vec<RoadmapItem> {
+pub(super) fn parse_roadmap(
+    sheet: &Sheet,
+    pledge: &Pledge,
+    findings: &mut Vec<Finding>,
+) -> Vec<RoadmapItem> {
+    let example = Quarter {
+        year: pledge.term.start,
+        q: 1,
+    };
     let name = sheet.name.as_str();
     const NAME: &[&str] = &["세부내용", "추진내용", "내용", "과제", "세부과제"];
     const START: &[&str] = &["시작", "시작분기", "착수", "시작시기"];
@@ -25,10 +33,9 @@ pub(super) fn parse_roadmap(sheet: &Sheet, findings: &mut Vec<Finding>) -> Vec<R
     }
     let Some((hrow, ncol, scol, ecol)) = header else {
         if !sheet.cells.is_empty() {
-            findings.push(Finding::new(
-                Code::Sheet,
-                Some(Place::sheet(name)),
-                format!("'{name}' 시트에서 표 머리글을 찾을 수 없습니다. 찾은 이름표: 세부내용, 시작, 종료."),
+            findings.push(table_not_found(
+                name,
+                vec!["세부내용".to_owned(), "시작".to_owned(), "종료".to_owned()],
             ));
         }
         return Vec::new();
@@ -38,7 +45,7 @@ pub(super) fn parse_roadmap(sheet: &Sheet, findings: &mut Vec<Finding>) -> Vec<R
         let Some(item) = sheet.get(row, ncol).map(text_of).filter(|s| !s.is_empty()) else {
             continue;
         };
-        let quarter = |col: u32, findings: &mut Vec<Finding>| -> Option<Quarter> {
+        let quarter = |col: u32, end: QuarterEnd, findings: &mut Vec<Finding>| -> Option<Quarter> {
             let cell = CellRef::new(row, col);
             let q = match sheet.get(row, col) {
                 Some(CellValue::Text(t)) => parse_quarter(t),
@@ -47,27 +54,27 @@ pub(super) fn parse_roadmap(sheet: &Sheet, findings: &mut Vec<Finding>) -> Vec<R
             };
             if q.is_none() {
                 let shown = sheet.get(row, col).map(text_of).unwrap_or_default();
-                findings.push(Finding::at(
-                    Code::Quarter,
-                    name,
-                    cell,
-                    format!(
-                        "분기 '{shown}'{} 읽을 수 없습니다. 2022-Q1 형식으로 입력하세요.",
-                        josa(&shown, EulReul)
-                    ),
-                ));
+                let kind = if shown.is_empty() {
+                    Kind::QuarterEmpty { end, example }
+                } else {
+                    Kind::QuarterUnreadable {
+                        end,
+                        text: shown,
+                        example,
+                    }
+                };
+                findings.push(Finding::at(kind, name, cell));
             }
             q
         };
-        let start = quarter(scol, findings);
-        let end = quarter(ecol, findings);
+        let start = quarter(scol, QuarterEnd::Start, findings);
+        let end = quarter(ecol, QuarterEnd::End, findings);
         if let (Some(start), Some(end)) = (start, end) {
             if start > end {
                 findings.push(Finding::at(
-                    Code::Quarter,
+                    Kind::QuarterReversed { start, end },
                     name,
                     CellRef::new(row, ecol),
-                    format!("종료 분기({end})가 시작 분기({start})보다 앞섭니다."),
                 ));
             } else {
                 items.push(RoadmapItem {

@@ -17,13 +17,13 @@ pub(super) fn parse_targets(
 ) -> Targets {
     let name = sheet.name.as_str();
     let Some((hrow, hcol)) = find_header(sheet, "구분", |k| parse_year_label(k).is_some()) else {
-        findings.push(Finding::new(
-            Code::Sheet,
-            Some(Place::sheet(name)),
-            format!(
-                "'{name}' 시트에서 표 머리글을 찾을 수 없습니다. 찾은 이름표: 구분, 단위, 연도({}년~{}년).",
-                pledge.term.start, pledge.term.end
-            ),
+        findings.push(table_not_found(
+            name,
+            vec![
+                "구분".to_owned(),
+                "단위".to_owned(),
+                format!("{}년~{}년", pledge.term.start, pledge.term.end),
+            ],
         ));
         return Targets::default();
     };
@@ -39,20 +39,22 @@ pub(super) fn parse_targets(
             let cell = CellRef::new(hrow, c);
             if year_cols.iter().any(|(yy, _)| *yy == y) {
                 findings.push(Finding::at(
-                    Code::Year,
+                    Kind::ColumnTwice {
+                        label: format!("{y}년"),
+                    },
                     name,
                     cell,
-                    format!("'{y}년' 열이 두 번 있습니다. 중복된 열을 지우세요."),
                 ));
             } else if !pledge.term.contains(y) {
                 findings.push(Finding::at(
-                    Code::Year,
+                    Kind::YearOutsideTerm {
+                        year: y,
+                        start: pledge.term.start,
+                        end: pledge.term.end,
+                        move_to: None,
+                    },
                     name,
                     cell,
-                    format!(
-                        "{y}년은 공약 임기({}년~{}년) 밖의 연도입니다. 이 열을 지우세요.",
-                        pledge.term.start, pledge.term.end
-                    ),
                 ));
             } else {
                 year_cols.push((y, c));
@@ -62,13 +64,13 @@ pub(super) fn parse_targets(
     for y in pledge.term.years() {
         if !year_cols.iter().any(|(yy, _)| *yy == y) {
             findings.push(Finding::at(
-                Code::Year,
+                Kind::YearMissing {
+                    year: y,
+                    start: pledge.term.start,
+                    end: pledge.term.end,
+                },
                 name,
                 CellRef::new(hrow, hcol),
-                format!(
-                    "{y}년 열이 없습니다. 임기 {}년~{}년의 모든 연도 열이 있어야 합니다.",
-                    pledge.term.start, pledge.term.end
-                ),
             ));
         }
     }

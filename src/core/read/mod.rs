@@ -55,11 +55,20 @@ pub struct Sheet {
     pub name: String,
     pub cells: BTreeMap<(u32, u32), CellValue>,
     pub merges: Vec<Merge>,
+    /// Cells that hold a formula (with or without a stored result): a 계/총계 whose
+    /// stored result disagrees with its parts was saved by a program that does not
+    /// recalculate, and staff cannot fix it by typing.
+    pub formulas: std::collections::BTreeSet<(u32, u32)>,
 }
 
 impl Sheet {
     pub fn get(&self, row: u32, col: u32) -> Option<&CellValue> {
         self.cells.get(&(row, col))
+    }
+
+    /// True when the cell holds a formula.
+    pub fn is_formula(&self, row: u32, col: u32) -> bool {
+        self.formulas.contains(&(row, col))
     }
 
     /// Rows that hold at least one cell, in order.
@@ -128,6 +137,8 @@ pub enum ReadError {
     TooWide { rows: u64, cols: u64 },
     #[error("password protected / encrypted")]
     Encrypted,
+    #[error("under document security (DRM): {vendor}")]
+    Drm { vendor: &'static str },
     #[error("not a spreadsheet: {kind}")]
     NotSpreadsheet { kind: &'static str },
     #[error("damaged spreadsheet: {detail}")]
@@ -135,39 +146,69 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    /// What staff read: what the file is and what to do about it.
+    /// What staff read: what the file is and what they can do about it (MESSAGES.md:
+    /// a broken copy cannot be re-saved, so they are asked for the original; the
+    /// library's English goes last, as technical detail).
     pub fn message_ko(&self) -> String {
         match self {
-            ReadError::Empty => {
-                "파일 내용이 비어 있습니다(0바이트). 파일을 다시 저장해 제출하세요.".to_owned()
-            }
+            ReadError::Empty => "파일 내용이 비어 있습니다(0바이트). 복사나 저장이 끝나기 전의 \
+                 파일로 보입니다. 원본 파일을 다시 넣어 주십시오."
+                .to_owned(),
             ReadError::TooLarge { size, limit } => format!(
-                "파일이 너무 큽니다({:.1}MB, 한도 {:.1}MB). 제출 양식만 남기고 다시 저장하세요.",
+                "파일이 너무 큽니다({:.1}MB, 한도 {:.1}MB). 제출 양식 외의 시트나 그림을 지우고 \
+                 저장한 뒤 다시 넣어 주십시오.",
                 *size as f64 / 1_048_576.0,
                 *limit as f64 / 1_048_576.0
             ),
-            ReadError::TooLargeUnpacked { .. } => {
-                "압축을 풀면 지나치게 커지는 파일입니다. 제출 양식에 값만 입력해 다시 저장하세요."
-                    .to_owned()
-            }
+            ReadError::TooLargeUnpacked { .. } => "압축을 풀면 지나치게 커지는 파일입니다. \
+                 제출 양식에 값만 입력해 저장한 뒤 다시 넣어 주십시오."
+                .to_owned(),
             ReadError::TooManyCells { limit } => format!(
-                "셀이 너무 많습니다(한도 {limit}개). 제출 양식 외의 내용을 지우고 다시 저장하세요."
+                "셀이 너무 많습니다(한도 {limit}개). 제출 양식 외의 내용을 지우고 저장한 뒤 \
+                 다시 넣어 주십시오."
             ),
             ReadError::TooWide { rows, cols } => format!(
-                "시트의 사용 범위가 너무 넓습니다({rows}행 × {cols}열). 양식에서 멀리 떨어진 셀의 내용을 지우고 다시 저장하세요."
+                "시트의 사용 범위가 너무 넓습니다({rows}행 × {cols}열). 표에서 멀리 떨어진 칸의 \
+                 내용을 지우고 저장한 뒤 다시 넣어 주십시오."
             ),
-            ReadError::Encrypted => {
-                "암호가 걸린 파일이라 열 수 없습니다. 암호를 해제하고 다시 저장해 제출하세요."
-                    .to_owned()
-            }
+            ReadError::Encrypted => "암호가 걸린 파일이라 열 수 없습니다. 암호를 해제하고 \
+                 저장한 뒤 다시 넣어 주십시오."
+                .to_owned(),
+            ReadError::Drm { vendor } => format!(
+                "문서 보안(DRM)이 걸린 파일이라 열 수 없습니다({vendor}). 문서 보안 프로그램에서 \
+                 보안을 해제한 파일을 다시 넣어 주십시오. 해제할 권한이 없으면 부서의 문서 \
+                 보안 담당자에게 해제를 요청해 주십시오."
+            ),
             ReadError::NotSpreadsheet { kind } => format!(
-                "엑셀 통합문서가 아닙니다({kind}). 제출 양식(.xlsx)에 입력해 저장한 파일을 제출하세요."
+                "엑셀 통합문서가 아니어서 읽을 수 없습니다(파일 종류: {kind}). .xlsx, .xlsm, .xls, \
+                 .ods 파일만 받습니다. 제출 양식에 입력해 저장한 파일을 넣어 주십시오."
             ),
             ReadError::Corrupt { detail } => format!(
-                "파일이 손상되어 열 수 없습니다({detail}). Excel에서 열어 다시 저장한 뒤 제출하세요."
+                "파일이 손상되었거나 중간에 잘려 열 수 없습니다. 복사나 내려받기가 끝나기 전의 \
+                 파일일 수 있습니다. 원본 파일을 다시 넣어 주십시오. (기술 정보: {detail})"
             ),
         }
     }
+}
+
+/// Document-security (DRM) products common in Korean public offices wrap a document
+/// in their own container; these markers in the first bytes name the product.
+const DRM_MARKERS: &[(&[u8], &str)] = &[
+    (b"SCDSA", "Softcamp Document Security"),
+    (b"FASOO", "Fasoo DRM"),
+    (b"Fasoo", "Fasoo DRM"),
+    (b"DOCUMENT SAFER", "MarkAny Document SAFER"),
+    (b"MarkAny", "MarkAny Document SAFER"),
+    (b"DRMONE", "DRM ONE"),
+];
+
+/// The DRM product whose marker appears in the first 1 KiB, if any.
+fn drm_vendor(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(1024)];
+    DRM_MARKERS
+        .iter()
+        .find(|(m, _)| head.windows(m.len()).any(|w| w == *m))
+        .map(|(_, v)| *v)
 }
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -188,6 +229,9 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     }
     if bytes.starts_with(&OLE_MAGIC) {
         return sniff_ole(bytes);
+    }
+    if let Some(vendor) = drm_vendor(bytes) {
+        return Err(ReadError::Drm { vendor });
     }
     Err(ReadError::NotSpreadsheet {
         kind: foreign_kind(bytes),
@@ -270,6 +314,18 @@ fn sniff_ole(bytes: &[u8]) -> Result<Format, ReadError> {
             kind: "Word 문서"
         });
     }
+    // Some DRM products keep the protected document inside an OLE container of their
+    // own; their marker shows in a stream name or in the first bytes.
+    let streams: String = cfb
+        .walk()
+        .map(|e| e.name().to_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    if let Some(vendor) = drm_vendor(streams.as_bytes())
+        .or_else(|| drm_vendor(bytes.get(512..bytes.len().min(4096)).unwrap_or(&[])))
+    {
+        return Err(ReadError::Drm { vendor });
+    }
     Err(ReadError::NotSpreadsheet {
         kind: "알 수 없는 OLE 문서",
     })
@@ -327,7 +383,7 @@ pub fn read_workbook_merging(
     }))
     .unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
-            detail: "구조를 해석할 수 없음".to_owned(),
+            detail: "the reader stopped on a malformed structure (panic)".to_owned(),
         })
     })
 }
@@ -432,10 +488,14 @@ fn read_xlsx(
             Vec::new()
         };
         let mut cells = BTreeMap::new();
+        let mut formulas = std::collections::BTreeSet::new();
         {
             let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
             while let Some(cell) = reader.next_cell_with_formula().map_err(corrupt)? {
                 let formula = cell.formula.filter(|f| !f.trim().is_empty());
+                if formula.is_some() {
+                    formulas.insert(cell.pos);
+                }
                 let value = match (from_data_ref(cell.value), formula) {
                     (Some(v), _) => v,
                     (None, Some(f)) => CellValue::FormulaWithoutValue(f),
@@ -454,6 +514,7 @@ fn read_xlsx(
             name,
             cells,
             merges,
+            formulas,
         });
     }
     Ok(sheets)
@@ -524,19 +585,25 @@ fn dense_sheet(
             cells.insert((r0 + r as u32, c0 + c as u32), cv);
         }
     }
+    let mut formula_cells = std::collections::BTreeSet::new();
     if let Some(formulas) = formulas {
         let (r0, c0) = formulas.start().unwrap_or((0, 0));
         for (r, c, f) in formulas.used_cells() {
             let pos = (r0 + r as u32, c0 + c as u32);
-            if !f.trim().is_empty() && !cells.contains_key(&pos) {
-                cells.insert(pos, CellValue::FormulaWithoutValue(f.clone()));
+            if f.trim().is_empty() {
+                continue;
             }
+            formula_cells.insert(pos);
+            cells
+                .entry(pos)
+                .or_insert_with(|| CellValue::FormulaWithoutValue(f.clone()));
         }
     }
     Ok(Sheet {
         name,
         cells,
         merges,
+        formulas: formula_cells,
     })
 }
 

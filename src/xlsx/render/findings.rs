@@ -1,4 +1,5 @@
-//! 검증결과: every finding of every current submission.
+//! 검증결과: every finding of every current submission, and of each leaf's latest
+//! file when it was rejected.
 
 use super::*;
 
@@ -33,7 +34,12 @@ pub(super) fn findings_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) 
         }
     }
     if r.findings.is_empty() {
-        ws.write_string_with_format(1, 0, "현재 제출본에 지적 사항이 없습니다.", &st.plain)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            "현재 제출본과 최근 반려된 파일에 지적 사항이 없습니다.",
+            &st.plain,
+        )?;
     }
     w.apply(ws, 6.0, 80.0)?;
     ws.set_freeze_panes(1, 0)?;

@@ -12,7 +12,7 @@ use chrono::{DateTime, Local};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartFont, ChartLegendPosition, ChartType, Color, DocProperties, Format, FormatAlign,
-    FormatBorder, Workbook, Worksheet,
+    FormatBorder, Note, Workbook, Worksheet,
 };
 use unicode_width::UnicodeWidthStr;
 

@@ -62,12 +62,17 @@ pub(super) fn summary_sheet(
         row += 1;
     }
     let submitted = r.leaves.iter().filter(|l| l.current.is_some()).count();
-    ws.write_string_with_format(
-        row,
-        0,
-        format!("제출 현황 ({submitted}/{} 제출)", r.leaves.len()),
-        &st.subtitle,
-    )?;
+    let rejected = r
+        .leaves
+        .iter()
+        .filter(|l| l.current.is_none() && l.rejected.is_some())
+        .count();
+    let mut heading = format!("제출 현황 ({submitted}/{} 제출", r.leaves.len());
+    if rejected > 0 {
+        heading.push_str(&format!(", {rejected} 반려"));
+    }
+    heading.push(')');
+    ws.write_string_with_format(row, 0, heading, &st.subtitle)?;
     ws.write_string_with_format(row, last, format!("(단위 : {})", p.unit), &st.unit)?;
     row += 1;
     for (i, h) in heads.iter().enumerate() {
@@ -90,22 +95,28 @@ pub(super) fn summary_sheet(
                 ws.write_string_with_format(row, 2, "제출", &st.text)?;
                 ws.write_string_with_format(row, 3, &c.file, &st.text)?;
                 ws.write_string_with_format(row, 4, c.base_date.to_string(), &st.text)?;
-                let status = if c.warnings > 0 {
-                    "접수(경고 있음)"
-                } else {
-                    "접수"
+                // A later file of this leaf was rejected: the current one still
+                // counts, but its staff have something to fix.
+                let status = match &l.rejected {
+                    Some(rj) => format!("최근 파일 반려: {}", rj.reason()),
+                    None if c.warnings > 0 => "접수(경고 있음)".to_owned(),
+                    None => "접수".to_owned(),
                 };
                 ws.write_string_with_format(
                     row,
                     5,
-                    status,
-                    if c.warnings > 0 { &st.warn } else { &st.text },
+                    &status,
+                    if c.warnings > 0 || l.rejected.is_some() {
+                        &st.warn
+                    } else {
+                        &st.text
+                    },
                 )?;
                 ws.write_number_with_format(row, 6, c.warnings as f64, &st.amount)?;
                 ws.write_with_format(row, 7, c.total, &st.amount)?;
                 w.see(3, &c.file);
                 w.see(4, &c.base_date.to_string());
-                w.see(5, status);
+                w.see(5, &status);
                 let diff = c.total - l.declared;
                 ws.write_with_format(
                     row,
@@ -118,12 +129,26 @@ pub(super) fn summary_sheet(
                     },
                 )?;
             }
-            None => {
-                ws.write_string_with_format(row, 2, "미제출", &st.missing)?;
-                for c in [3u16, 4, 5, 6, 7, 9] {
-                    ws.write_blank(row, c, &st.missing)?;
+            // Its only or latest file was rejected: 반려 with the reason, never 미제출.
+            None => match &l.rejected {
+                Some(rj) => {
+                    let status = format!("반려: {}", rj.reason());
+                    ws.write_string_with_format(row, 2, "반려", &st.missing)?;
+                    ws.write_string_with_format(row, 3, &rj.file, &st.missing)?;
+                    ws.write_string_with_format(row, 5, &status, &st.missing)?;
+                    for c in [4u16, 6, 7, 9] {
+                        ws.write_blank(row, c, &st.missing)?;
+                    }
+                    w.see(3, &rj.file);
+                    w.see(5, &status);
                 }
-            }
+                None => {
+                    ws.write_string_with_format(row, 2, "미제출", &st.missing)?;
+                    for c in [3u16, 4, 5, 6, 7, 9] {
+                        ws.write_blank(row, c, &st.missing)?;
+                    }
+                }
+            },
         }
         ws.write_with_format(row, 8, l.declared, &st.amount)?;
         w.see(8, &amount_str(l.declared));
@@ -163,6 +188,8 @@ pub(super) fn summary_sheet(
             0 => (PROGRAM_COL, PROGRAM_COL),
             1 => (SUBPROGRAM_COL, SUBPROGRAM_COL),
             3 => (10.0, 40.0),
+            // 상태 holds the Korean reason of a 반려.
+            5 => (9.0, 30.0),
             _ => (9.0, 16.0),
         };
         ws.set_column_width(c, w.get(c, min, max))?;
