@@ -409,6 +409,7 @@ mod tests {
             stored_as: String::new(),
             pledge_id: Some(p.id.clone()),
             findings: Vec::new(),
+            named: None,
             submission: Some(Submission {
                 pledge_id: p.id.clone(),
                 leaf: p.leaves()[0].key(),
