@@ -304,10 +304,11 @@ fn unreadable_amounts_are_e_number_e_formula_and_negatives_e_negative() {
     assert_finding(&c, "E-NEGATIVE", "추진실적!G14");
     assert!(kinds(&c).contains(&&Kind::NegativeActual {
         what: "확보액".into(),
-        raw: d("-100")
+        raw: d("-100"),
+        unit: "백만원".into(),
     }));
     let msg = message(&c, "E-NEGATIVE");
-    assert!(msg.contains("확보액이 음수(-100)입니다"), "{msg}");
+    assert!(msg.contains("확보액이 음수(-100백만원)입니다"), "{msg}");
     assert!(!c.accepted());
 }
 

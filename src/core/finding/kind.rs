@@ -258,6 +258,8 @@ pub enum Kind {
     NegativeActual {
         what: String,
         raw: rust_decimal::Decimal,
+        /// The unit the file wrote it in.
+        unit: String,
     },
     /// §11: 집행액 above 확보액 for a source and column (in the pledge's unit).
     Overspend {

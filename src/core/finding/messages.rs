@@ -449,10 +449,10 @@ impl Kind {
                  입력해 주십시오(예: 10). 아직 측정하지 않았으면 칸을 비워 둡니다.",
                 josa(typed, EunNeun)
             ),
-            Kind::NegativeActual { what, raw } => format!(
+            Kind::NegativeActual { what, raw, unit } => format!(
                 "{what}{} 음수({})입니다. {what}{} 0 이상이어야 하니 금액을 고쳐 주십시오.",
                 josa(what, IGa),
-                fmt_amount(*raw),
+                amount(*raw, unit),
                 josa(what, EunNeun)
             ),
             Kind::Overspend {
@@ -754,6 +754,7 @@ mod tests {
             Kind::NegativeActual {
                 what: "확보액".into(),
                 raw: d(-100),
+                unit: "백만원".into(),
             },
             Kind::Overspend {
                 source: "시비".into(),

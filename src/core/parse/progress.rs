@@ -480,6 +480,7 @@ fn read_actual(
             Kind::NegativeActual {
                 what: group.label().to_owned(),
                 raw,
+                unit: unit.label().to_owned(),
             },
             Some(Place::cell(&sheet.name, cell)),
         ));
