@@ -3,7 +3,7 @@
 use crate::core::definition::{Catalog, LeafKey};
 use crate::core::finding::{Finding, Kind, has_errors};
 use crate::core::model::Submission;
-use crate::core::read::{Limits, ReadError, read_workbook_merging};
+use crate::core::read::{Limits, ReadError, read_workbook_with};
 
 /// What one file amounts to.
 #[derive(Debug, Clone)]
@@ -29,7 +29,12 @@ pub fn check(bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Checked {
     // Merged ranges matter only where a target spans several years.
     let targets = crate::core::normalize::compact(crate::core::parse::SHEET_TARGETS);
     let merges_for = |name: &str| crate::core::normalize::compact(name).contains(&targets);
-    let wb = match read_workbook_merging(bytes, limits, &merges_for) {
+    let wb = match read_workbook_with(
+        bytes,
+        limits,
+        &crate::core::parse::is_read_sheet,
+        &merges_for,
+    ) {
         Ok(wb) => wb,
         Err(e) => return unreadable(&e),
     };

@@ -232,13 +232,19 @@ pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
-/// An Excel serial day number (1900 system) → date; only plausible office dates.
-pub fn date_from_serial(serial: f64) -> Option<NaiveDate> {
+/// An Excel serial day number → date, in the workbook's date system (1900, or 1904 as
+/// Macs set it); only plausible office dates. Converted by calamine, which knows
+/// both systems and the 1900 leap-year quirk.
+pub fn date_from_serial(serial: f64, date_1904: bool) -> Option<NaiveDate> {
     if !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
-    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    base.checked_add_days(chrono::Days::new(serial.trunc() as u64))
+    let dt = calamine::ExcelDateTime::new(
+        serial.trunc(),
+        calamine::ExcelDateTimeType::DateTime,
+        date_1904,
+    );
+    dt.as_datetime().map(|d| d.date())
 }
 
 /// A quarter of a year, e.g. 2022 Q1.
@@ -275,24 +281,29 @@ impl std::fmt::Display for Quarter {
 }
 
 static QUARTER_RES: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+    // The year may be followed by `년`, `년도` or a separator: `2022년`, `'23.`, `23년`.
     [
-        // 2022-Q1, 2022Q1, 2022.Q1, 22-Q1
-        Regex::new(r"^(\d{2}|\d{4})[-./]?Q([1-4])$"),
-        // 2022년1분기, 2022년 1/4분기
-        Regex::new(r"^(\d{2}|\d{4})년?([1-4])(?:/4)?분기$"),
-        // 22.1Q, 2022.1Q
-        Regex::new(r"^(\d{2}|\d{4})[-./]([1-4])Q$"),
-        // 2022.1/4, 2022-1/4
-        Regex::new(r"^(\d{2}|\d{4})[-./]([1-4])/4$"),
+        // 2022-Q1, 2022Q1, 2022.Q1, 22-Q1, 2022년 Q1
+        Regex::new(r"^(\d{2}|\d{4})(?:년도?|[-./])?Q([1-4])$"),
+        // 2022년1분기, 2022년 1/4분기, '23. 3/4분기, 23년 1분기, 2022.1분기
+        Regex::new(r"^(\d{2}|\d{4})(?:년도?|[-./])?([1-4])(?:/4)?분기$"),
+        // 22.1Q, 2022.1Q, 22년 1Q
+        Regex::new(r"^(\d{2}|\d{4})(?:년도?|[-./])([1-4])Q$"),
+        // 2022.1/4, 2022-1/4, '23.1/4, 23년 1/4
+        Regex::new(r"^(\d{2}|\d{4})(?:년도?|[-./])([1-4])/4$"),
     ]
     .map(|r| r.expect("static regex"))
 });
 
-/// A quarter as staff write it: `2022-Q1`, `2022년 1분기`, `22.1Q`, `2022.1/4`.
+/// A quarter as staff write it: `2022-Q1`, `2022년 1분기`, `2022년 1/4분기`, `22.1Q`,
+/// `2022.1/4`, and a short year with an apostrophe as Korean government documents
+/// write it (`'23. 3/4분기`, `'23년 1분기`, `23년 1/4분기`).
 pub fn parse_quarter(s: &str) -> Option<Quarter> {
     let c = compact(s).to_uppercase();
+    // `'23`, `‘23`, `’23` (a word processor's curly apostrophe), `` `23 ``.
+    let c = c.trim_start_matches(['\'', '\u{2018}', '\u{2019}', '`', '\u{B4}']);
     for re in QUARTER_RES.iter() {
-        if let Some(caps) = re.captures(&c) {
+        if let Some(caps) = re.captures(c) {
             let ys = caps.get(1)?.as_str();
             let mut year: i32 = ys.parse().ok()?;
             if ys.len() == 2 {
@@ -448,7 +459,22 @@ mod tests {
         }
         assert_eq!(parse_date_text("2026-13-01"), None);
         assert_eq!(parse_date_text("어제"), None);
-        assert_eq!(date_from_serial(46350.0), Some(d));
+        assert_eq!(date_from_serial(46350.0, false), Some(d));
+    }
+
+    #[test]
+    fn serials_count_from_the_workbooks_epoch() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        // The 1904 system (Excel for Mac) counts 1,462 days fewer for the same date.
+        assert_eq!(date_from_serial(46350.0 - 1462.0, true), Some(d));
+        assert_eq!(
+            date_from_serial(46350.0, true),
+            NaiveDate::from_ymd_opt(2030, 11, 25)
+        );
+        // The time of day does not move the date.
+        assert_eq!(date_from_serial(46350.75, false), Some(d));
+        assert_eq!(date_from_serial(0.0, true), None);
+        assert_eq!(date_from_serial(-5.0, false), None);
     }
 
     #[test]
@@ -466,6 +492,43 @@ mod tests {
         }
         assert_eq!(parse_quarter("2022-Q5"), None);
         assert_eq!(parse_quarter("상반기"), None);
+    }
+
+    #[test]
+    fn quarters_with_a_short_year_as_government_documents_write_them() {
+        for (s, year, q) in [
+            ("'23. 3/4분기", 2023, 3),
+            ("'26. 4/4분기", 2026, 4),
+            ("'23.3/4분기", 2023, 3),
+            ("'23. 1분기", 2023, 1),
+            ("'23년 2/4분기", 2023, 2),
+            ("'23년 2분기", 2023, 2),
+            ("23년 1/4분기", 2023, 1),
+            ("23년 4분기", 2023, 4),
+            ("\u{2019}24. 2/4분기", 2024, 2),
+            ("\u{2018}24년 3분기", 2024, 3),
+            ("＇25. 1/4분기", 2025, 1),
+            ("2022년도 3/4분기", 2022, 3),
+            ("2022. 1/4분기", 2022, 1),
+            ("2022.1분기", 2022, 1),
+            ("'23.1/4", 2023, 1),
+            ("23년 1/4", 2023, 1),
+            ("'23.Q3", 2023, 3),
+            ("'23.3Q", 2023, 3),
+            ("2022년 Q1", 2022, 1),
+        ] {
+            assert_eq!(parse_quarter(s), Quarter::new(year, q), "{s}");
+        }
+        for s in [
+            "'23. 5/4분기",
+            "'23.",
+            "23년",
+            "'23년",
+            "'23. 3/5분기",
+            "'2. 3/4분기",
+        ] {
+            assert_eq!(parse_quarter(s), None, "{s}");
+        }
     }
 
     #[test]

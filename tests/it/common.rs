@@ -280,6 +280,11 @@ pub struct Book {
     pub merges: Vec<(String, String, String)>,
     /// Hidden rows per sheet (zero-based).
     pub hidden_rows: Vec<(String, u32)>,
+    /// Chart sheets (Excel's F11) as (position among the sheets, name): each holds a
+    /// column chart of the first sheet's A1:A3.
+    pub chartsheets: Vec<(usize, String)>,
+    /// Worksheets hidden in the workbook (Format → Hide).
+    pub hidden_sheets: Vec<String>,
 }
 
 impl Book {
@@ -319,6 +324,12 @@ impl Book {
         self
     }
 
+    /// Adds a chart sheet at `position` among the sheets (`usize::MAX`: last).
+    pub fn chartsheet(&mut self, position: usize, name: &str) -> &mut Self {
+        self.chartsheets.push((position, name.to_owned()));
+        self
+    }
+
     pub fn hide_row(&mut self, sheet: &str, row: u32) -> &mut Self {
         self.hidden_rows.push((sheet.to_owned(), row));
         self
@@ -337,9 +348,30 @@ impl Book {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut wb = Workbook::new();
         let date = Format::new().set_num_format("yyyy-mm-dd");
-        for (name, cells) in &self.sheets {
+        let add_charts = |wb: &mut Workbook, at: &dyn Fn(usize) -> bool| {
+            for (_, name) in self.chartsheets.iter().filter(|(p, _)| at(*p)) {
+                let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+                chart
+                    .add_series()
+                    .set_values((self.sheets[0].0.as_str(), 0, 0, 2, 0));
+                let cs = wb.add_chartsheet();
+                cs.set_name(name).unwrap();
+                cs.insert_chart(0, 0, &chart).unwrap();
+            }
+        };
+        let first_visible = self
+            .sheets
+            .iter()
+            .position(|(n, _)| !self.hidden_sheets.contains(n));
+        for (i, (name, cells)) in self.sheets.iter().enumerate() {
+            add_charts(&mut wb, &|p| p == i);
             let ws = wb.add_worksheet();
             ws.set_name(name).unwrap();
+            if self.hidden_sheets.contains(name) {
+                ws.set_hidden(true);
+            } else if Some(i) == first_visible && i > 0 {
+                ws.set_active(true);
+            }
             let mut merged_first = std::collections::HashSet::new();
             for (s, first, last) in &self.merges {
                 if s == name {
@@ -385,6 +417,8 @@ impl Book {
                 }
             }
         }
+        let n = self.sheets.len();
+        add_charts(&mut wb, &|p| p >= n);
         wb.save_to_buffer().unwrap()
     }
 }

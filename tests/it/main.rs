@@ -11,3 +11,4 @@ mod progress;
 mod report;
 mod tolerances;
 mod watch;
+mod workbooks;

@@ -548,6 +548,9 @@ mod tests {
                 vendor: "Softcamp Document Security",
             },
             ReadError::NotSpreadsheet { kind: "PDF 문서" },
+            ReadError::Unsupported {
+                kind: "Excel 2.0~4.0 통합 문서",
+            },
             ReadError::Corrupt {
                 detail: "zip: invalid Zip archive: Could not find EOCD".into(),
             },

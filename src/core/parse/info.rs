@@ -5,6 +5,7 @@ use super::*;
 pub(super) fn parse_info(
     sheet: &Sheet,
     catalog: &Catalog,
+    date_1904: bool,
     draft: &mut Draft,
     findings: &mut Vec<Finding>,
 ) {
@@ -86,7 +87,7 @@ pub(super) fn parse_info(
                 name,
                 right_of(*label_cell),
             )),
-            Some((cell, v)) => match date_of(v) {
+            Some((cell, v)) => match date_of(v, date_1904) {
                 Some(d) => draft.base_date = Some(d),
                 None => findings.push(Finding::at(
                     Kind::DateUnreadable {

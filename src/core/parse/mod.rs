@@ -122,14 +122,43 @@ pub struct Draft {
     pub progress: Option<DraftProgress>,
 }
 
+/// The sheets intake reads, by the names [`find_sheet`] looks for (`추진실적` is the
+/// quarterly progress report, SPEC §11).
+const SHEETS_READ: [&str; 5] = [
+    SHEET_INFO,
+    SHEET_INVEST,
+    SHEET_TARGETS,
+    SHEET_ROADMAP,
+    "추진실적",
+];
+
+/// Whether intake reads a sheet of this name: any sheet [`find_sheet`] could choose.
+/// Other sheets are never parsed, so nothing in them can make a submission unreadable.
+pub fn is_read_sheet(name: &str) -> bool {
+    let name = compact(name);
+    SHEETS_READ.iter().any(|s| name.contains(&compact(s)))
+}
+
 /// Finds a sheet by its normalised name, or one whose name contains it
-/// (`1.투자계획`, `연차별 투자계획(양식)`).
+/// (`1.투자계획`, `연차별 투자계획(양식)`). Visible sheets come first: a hidden sheet
+/// (an old copy put away, `투자계획 (2)`) is taken only when no visible one matches.
 pub fn find_sheet<'a>(wb: &'a Workbook, wanted: &str) -> Option<&'a Sheet> {
     let key = compact(wanted);
-    wb.sheets
-        .iter()
-        .find(|s| compact(&s.name) == key)
-        .or_else(|| wb.sheets.iter().find(|s| compact(&s.name).contains(&key)))
+    let find = |hidden: bool, exact: bool| {
+        wb.sheets.iter().find(|s| {
+            let name = compact(&s.name);
+            s.hidden == hidden
+                && if exact {
+                    name == key
+                } else {
+                    name.contains(&key)
+                }
+        })
+    };
+    find(false, true)
+        .or_else(|| find(false, false))
+        .or_else(|| find(true, true))
+        .or_else(|| find(true, false))
 }
 
 fn text_of(v: &CellValue) -> String {
@@ -152,7 +181,7 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     let mut draft = Draft::default();
 
     match find_sheet(wb, SHEET_INFO) {
-        Some(sheet) => parse_info(sheet, catalog, &mut draft, &mut findings),
+        Some(sheet) => parse_info(sheet, catalog, wb.date_1904, &mut draft, &mut findings),
         None => findings.push(missing_sheet(SHEET_INFO)),
     }
 
@@ -270,11 +299,12 @@ fn right_of(c: CellRef) -> CellRef {
     CellRef::new(c.row, c.col + 1)
 }
 
-/// A date from a date cell, an Excel serial, or text in any listed form.
-fn date_of(v: &CellValue) -> Option<NaiveDate> {
+/// A date from a date cell, an Excel serial (in the workbook's date system), or text in
+/// any listed form.
+fn date_of(v: &CellValue, date_1904: bool) -> Option<NaiveDate> {
     match v {
         CellValue::Date(d) => Some(d.date()),
-        CellValue::Number(n) => date_from_serial(*n),
+        CellValue::Number(n) => date_from_serial(*n, date_1904),
         CellValue::Text(t) => parse_date_text(t),
         _ => None,
     }

@@ -42,33 +42,25 @@ impl Bounds {
 /// `limits.max_cells` on one sheet. Walks the records the way calamine does: the
 /// globals first, then each sheet from the offset its BOUNDSHEET record gives.
 pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
-    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the damage
+    // The stream calamine reads: its directory lookup (Workbook, else Book) and sector
+    // chains, read as calamine reads them (see `ole`). The stream cannot be larger
+    // than the file, which is within its limit. A stream whose sector chain is broken
+    // is damage: calamine's more lenient reader would go on with whatever it finds (the
+    // fuzzer found such a file asking it for 30 TB).
+    let ole = super::ole::Ole::parse(bytes).map_err(|detail| ReadError::Corrupt { detail })?;
+    let Some(name) = ["Workbook", "Book"].into_iter().find(|n| ole.exists(n)) else {
+        return Ok(()); // calamine reports the missing stream
     };
-    let mut stream = Vec::new();
-    for name in ["/Workbook", "/Book"] {
-        if let Ok(mut s) = cfb.open_stream(name) {
-            // The stream cannot be larger than the file, which is within its limit.
-            // A stream whose sector chain is broken is damage: calamine's more
-            // lenient reader would go on with whatever it finds (the fuzzer found
-            // such a file asking it for 30 TB).
-            if let Err(e) = s
-                .by_ref()
-                .take(limits.max_file_bytes)
-                .read_to_end(&mut stream)
-            {
-                return Err(ReadError::Corrupt {
-                    detail: format!("xls: {e}"),
-                });
-            }
-            break;
-        }
-    }
+    let stream = ole.stream(name).map_err(|e| ReadError::Corrupt {
+        detail: format!("xls: {e}"),
+    })?;
     let mut sheets = Vec::new();
     for (typ, data) in records(&stream) {
         match typ {
-            // FilePass: calamine refuses the file as encrypted.
-            0x002F if u16_at(data, 0) != Some(0) => return Ok(()),
+            // FilePass: password protected. calamine refuses RC4 encryption itself;
+            // XOR obfuscation (type 0) it would read as garbage (POI's
+            // xor-encryption-abc.xls then looked like a sheet of 1.3 billion rows).
+            0x002F => return Err(ReadError::Encrypted),
             // BoundSheet8: where a sheet's records start.
             0x0085 => sheets.extend(u32_at(data, 0)),
             0x000A => break,
@@ -300,5 +292,141 @@ impl OdsSheet {
 
     fn check(&self, limits: &Limits) -> Result<(), ReadError> {
         self.bounds.check(limits)
+    }
+}
+
+/// Refuses an xlsb whose binary parts hold a record declaring far more bytes than what
+/// is left of its part: calamine allocates a record's declared length (up to 256 MB)
+/// before reading it. A small overrun costs nothing and is left to calamine. Walks the parts calamine reads: the workbook, styles, shared strings and the
+/// worksheets.
+pub(super) fn check_xlsb(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the damage
+    };
+    let parts: Vec<String> = zip
+        .file_names()
+        .flatten()
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            matches!(
+                n.as_str(),
+                "xl/workbook.bin" | "xl/styles.bin" | "xl/sharedstrings.bin"
+            ) || (n.starts_with("xl/worksheets/")
+                && n.ends_with(".bin")
+                && !n["xl/worksheets/".len()..].contains('/'))
+        })
+        .map(|n| n.into_owned())
+        .collect();
+    let mut budget = limits.max_unzipped_bytes;
+    let mut data = Vec::new();
+    for name in parts {
+        let Ok(part) = zip.by_name(&name) else {
+            continue;
+        };
+        data.clear();
+        // Sizes were checked against the declared ones; a member that inflates beyond
+        // them is held to the same total.
+        if part
+            .take(budget.saturating_add(1))
+            .read_to_end(&mut data)
+            .is_err()
+        {
+            return Err(ReadError::Corrupt {
+                detail: format!("xlsb: {name} cannot be unpacked"),
+            });
+        }
+        if data.len() as u64 > budget {
+            return Err(ReadError::TooLargeUnpacked {
+                limit: limits.max_unzipped_bytes,
+            });
+        }
+        budget -= data.len() as u64;
+        check_xlsb_records(&data).map_err(|at| ReadError::Corrupt {
+            detail: format!("xlsb: {name}: record at byte {at} runs past the end"),
+        })?;
+    }
+    Ok(())
+}
+
+/// A record may declare this much more than its part holds: calamine's allocation for
+/// it stays small, and its read error is calamine's to report.
+const XLSB_OVERRUN: usize = 1 << 20;
+
+/// Walks MS-XLSB records (a 1–2 byte type, a 1–4 byte length, the body) as calamine
+/// reads them; the offset of the first record that declares more than
+/// [`XLSB_OVERRUN`] bytes beyond the data.
+fn check_xlsb_records(data: &[u8]) -> Result<(), usize> {
+    let mut i = 0usize;
+    while i < data.len() {
+        let start = i;
+        let Some(&b) = data.get(i) else { break };
+        i += if b & 0x80 != 0 { 2 } else { 1 };
+        let mut len = 0usize;
+        for k in 0..4 {
+            let Some(&b) = data.get(i) else {
+                // A header cut short: calamine stops with an I/O error, allocating
+                // nothing.
+                return Ok(());
+            };
+            i += 1;
+            len |= usize::from(b & 0x7F) << (7 * k);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let left = data.len().saturating_sub(i);
+        if len > left {
+            return if len - left > XLSB_OVERRUN {
+                Err(start)
+            } else {
+                Ok(())
+            };
+        }
+        i += len;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record: one-byte type, length as MS-XLSB encodes it, then `body` bytes.
+    fn record(typ: u8, len: usize, body: usize) -> Vec<u8> {
+        let mut out = vec![typ];
+        let mut n = len;
+        loop {
+            let b = (n & 0x7F) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(b);
+                break;
+            }
+            out.push(b | 0x80);
+        }
+        out.extend(std::iter::repeat_n(0u8, body));
+        out
+    }
+
+    #[test]
+    fn xlsb_records_that_fit_pass() {
+        let mut data = record(0x01, 3, 3);
+        data.extend(record(0x05, 300, 300));
+        assert_eq!(check_xlsb_records(&data), Ok(()));
+        // A header cut short allocates nothing in calamine.
+        data.push(0x85);
+        assert_eq!(check_xlsb_records(&data), Ok(()));
+    }
+
+    #[test]
+    fn an_xlsb_record_claiming_far_more_than_its_part_is_refused() {
+        let mut data = record(0x01, 3, 3);
+        let at = data.len();
+        data.extend(record(0x05, 200 << 20, 10));
+        assert_eq!(check_xlsb_records(&data), Err(at));
+        // A small overrun is left to calamine, which reports it as it reads.
+        let mut small = record(0x01, 3, 3);
+        small.extend(record(0x05, 5000, 10));
+        assert_eq!(check_xlsb_records(&small), Ok(()));
     }
 }

@@ -4,10 +4,14 @@
 //! content under `.xlsx`), so an encrypted, truncated or foreign file gets a precise
 //! finding. xlsx sheets are streamed cell by cell: a hostile `<dimension>` or a cell at
 //! XFD1048576 never makes us allocate a dense rectangle.
+//!
+//! Only worksheets are read: a chart, dialog or macro sheet has no cells, and calamine
+//! refuses to read one as a worksheet. Intake reads only the sheets it needs.
 
 mod extent;
+mod ole;
 
-use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, SheetType, Xls, Xlsb, Xlsx};
 use chrono::NaiveDateTime;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read as _};
@@ -53,6 +57,8 @@ pub struct Merge {
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: String,
+    /// Hidden or very hidden in the workbook (an old copy staff put away).
+    pub hidden: bool,
     pub cells: BTreeMap<(u32, u32), CellValue>,
     pub merges: Vec<Merge>,
     /// Cells that hold a formula (with or without a stored result): a 계/총계 whose
@@ -92,6 +98,8 @@ impl Sheet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Xlsx,
+    /// Excel Binary Workbook: a zip like xlsx holding binary records (`xl/workbook.bin`).
+    Xlsb,
     Xls,
     Ods,
 }
@@ -100,7 +108,12 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub format: Format,
+    /// The worksheets read, in workbook order.
     pub sheets: Vec<Sheet>,
+    /// The workbook counts dates from 1904 (a Mac setting): an Excel serial number in
+    /// a cell means a date 1,462 days later than in the 1900 system. Date cells are
+    /// converted already; this is for serials typed into number cells.
+    pub date_1904: bool,
 }
 
 /// Bounds on what one file may cost us (SPEC §6, issue: hostile input).
@@ -141,6 +154,10 @@ pub enum ReadError {
     Drm { vendor: &'static str },
     #[error("not a spreadsheet: {kind}")]
     NotSpreadsheet { kind: &'static str },
+    /// A spreadsheet, but in a format no reader here reads (Excel 2.0–4.0, Excel 2003
+    /// XML): not damaged, and Excel converts it.
+    #[error("spreadsheet format not read: {kind}")]
+    Unsupported { kind: &'static str },
     #[error("damaged spreadsheet: {detail}")]
     Corrupt { detail: String },
 }
@@ -180,8 +197,12 @@ impl ReadError {
                  보안 담당자에게 해제를 요청해 주십시오."
             ),
             ReadError::NotSpreadsheet { kind } => format!(
-                "엑셀 통합문서가 아니어서 읽을 수 없습니다(파일 종류: {kind}). .xlsx, .xlsm, .xls, \
-                 .ods 파일만 받습니다. 제출 양식에 입력해 저장한 파일을 넣어 주십시오."
+                "엑셀 통합문서가 아니어서 읽을 수 없습니다(파일 종류: {kind}). .xlsx, .xlsm, .xlsb, \
+                 .xls, .ods 파일만 받습니다. 제출 양식에 입력해 저장한 파일을 넣어 주십시오."
+            ),
+            ReadError::Unsupported { kind } => format!(
+                "{kind} 형식의 파일이라 읽을 수 없습니다. Excel에서 열어 [다른 이름으로 저장]에서 \
+                 파일 형식을 'Excel 통합 문서(*.xlsx)'로 골라 저장한 뒤 다시 넣어 주십시오."
             ),
             ReadError::Corrupt { detail } => format!(
                 "파일이 손상되었거나 중간에 잘려 열 수 없습니다. 복사나 내려받기가 끝나기 전의 \
@@ -233,9 +254,31 @@ pub fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     if let Some(vendor) = drm_vendor(bytes) {
         return Err(ReadError::Drm { vendor });
     }
+    if let Some(kind) = unsupported_kind(bytes) {
+        return Err(ReadError::Unsupported { kind });
+    }
     Err(ReadError::NotSpreadsheet {
         kind: foreign_kind(bytes),
     })
+}
+
+/// Spreadsheets in formats calamine does not read: Excel 2.0–4.0 (a bare BIFF2–4
+/// stream, no OLE container) and Excel 2003 XML.
+fn unsupported_kind(bytes: &[u8]) -> Option<&'static str> {
+    // A BOF record first: type 0x0009 (BIFF2), 0x0209 (BIFF3) or 0x0409 (BIFF4), with a
+    // body of 4 to 8 bytes.
+    if let [0x09, 0x00 | 0x02 | 0x04, len, 0x00, ..] = bytes
+        && (4..=8).contains(len)
+    {
+        return Some("Excel 2.0~4.0 통합 문서");
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    if head.contains("progid=\"Excel.Sheet\"")
+        || head.contains("urn:schemas-microsoft-com:office:spreadsheet")
+    {
+        return Some("Excel 2003 XML 스프레드시트");
+    }
+    None
 }
 
 fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
@@ -252,6 +295,14 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         return Err(ReadError::TooLargeUnpacked {
             limit: limits.max_unzipped_bytes,
         });
+    }
+    // calamine finds package parts ignoring case; so does this.
+    if zip
+        .file_names()
+        .flatten()
+        .any(|n| n.eq_ignore_ascii_case("xl/workbook.bin"))
+    {
+        return Ok(Format::Xlsb);
     }
     if let Ok(mut f) = zip.by_name("mimetype") {
         let mut m = String::new();
@@ -293,34 +344,37 @@ fn sniff_zip(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     }
 }
 
+/// Looks at the directory of a compound file the way calamine does (entries by name,
+/// no validation of the directory tree), so a file calamine reads is not refused here.
 fn sniff_ole(bytes: &[u8]) -> Result<Format, ReadError> {
-    let cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt {
-        detail: format!("OLE: {e}"),
-    })?;
-    let has = |name: &str| cfb.exists(name);
-    if has("/EncryptedPackage") || has("/EncryptionInfo") {
+    let ole = ole::Ole::parse(bytes).map_err(|detail| ReadError::Corrupt { detail })?;
+    // What the document itself is shows in its own streams, under the root: a Word file
+    // may embed a workbook, a workbook a Word object. calamine finds a stream at any
+    // depth, so a broken tree falls back to that.
+    let root = ole.root_names();
+    let has = |name: &str| match &root {
+        Some(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        None => ole.exists(name),
+    };
+    if has("EncryptedPackage") || has("EncryptionInfo") {
         return Err(ReadError::Encrypted);
     }
-    if has("/Workbook") || has("/Book") {
+    if has("Workbook") || has("Book") {
         return Ok(Format::Xls);
     }
-    if has("/FileHeader") || has("/HwpSummaryInformation") {
+    if has("FileHeader") || has("HwpSummaryInformation") {
         return Err(ReadError::NotSpreadsheet {
             kind: "한글(HWP) 문서",
         });
     }
-    if has("/WordDocument") {
+    if has("WordDocument") {
         return Err(ReadError::NotSpreadsheet {
             kind: "Word 문서"
         });
     }
     // Some DRM products keep the protected document inside an OLE container of their
     // own; their marker shows in a stream name or in the first bytes.
-    let streams: String = cfb
-        .walk()
-        .map(|e| e.name().to_owned())
-        .collect::<Vec<_>>()
-        .join("/");
+    let streams: String = ole.names().collect::<Vec<_>>().join("/");
     if let Some(vendor) = drm_vendor(streams.as_bytes())
         .or_else(|| drm_vendor(bytes.get(512..bytes.len().min(4096)).unwrap_or(&[])))
     {
@@ -354,32 +408,34 @@ fn foreign_kind(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Reads every sheet of a workbook.
+/// Reads every worksheet of a workbook (chart, dialog and macro sheets have no cells).
 ///
 /// # Errors
 /// [`ReadError`] for anything that is not a readable, unencrypted workbook within
 /// `limits`.
 pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Workbook, ReadError> {
-    read_workbook_merging(bytes, limits, &|_| true)
+    read_workbook_with(bytes, limits, &|_| true, &|_| true)
 }
 
-/// [`read_workbook`], with the merged ranges of xlsx sheets read only for the sheets
-/// `merges_for` names. calamine reads an xlsx sheet's merges by parsing the whole
-/// sheet a second time, a third of the cost of reading it; intake needs them on one
-/// sheet only.
+/// [`read_workbook`], reading only the worksheets `wanted` names, and the merged ranges
+/// only of those `merges_for` names. A sheet intake does not need is never parsed, so
+/// nothing in it can make the file unreadable. calamine reads an xlsx sheet's merges by
+/// parsing the whole sheet a second time, a third of the cost of reading it; intake
+/// needs them on one sheet only.
 ///
 /// # Errors
 /// As [`read_workbook`].
-pub fn read_workbook_merging(
+pub fn read_workbook_with(
     bytes: &[u8],
     limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
     merges_for: &dyn Fn(&str) -> bool,
 ) -> Result<Workbook, ReadError> {
     // The readers are third-party parsers of hostile bytes; a panic in one of them
     // (the fuzzer found integer overflows in calamine's xls reader) is a damaged file,
     // not the end of the daemon. Release builds keep overflow checks on for this.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_unguarded(bytes, limits, merges_for)
+        read_unguarded(bytes, limits, wanted, merges_for)
     }))
     .unwrap_or_else(|_| {
         Err(ReadError::Corrupt {
@@ -388,23 +444,37 @@ pub fn read_workbook_merging(
     })
 }
 
+/// The worksheets of a workbook that `wanted` names, in workbook order, each with
+/// whether it is hidden.
+fn worksheet_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
+    wb: &R,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<(String, bool)> {
+    wb.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet && wanted(&s.name))
+        .map(|s| (s.name.clone(), s.visible != calamine::SheetVisible::Visible))
+        .collect()
+}
+
 fn read_unguarded(
     bytes: &[u8],
     limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
     merges_for: &dyn Fn(&str) -> bool,
 ) -> Result<Workbook, ReadError> {
     let format = sniff(bytes, limits)?;
-    let sheets = match format {
-        Format::Xlsx => read_xlsx(bytes, limits, merges_for)?,
+    let (sheets, date_1904) = match format {
+        Format::Xlsx => read_xlsx(bytes, limits, wanted, merges_for)?,
+        Format::Xlsb => read_xlsb(bytes, limits, wanted)?,
         Format::Xls => {
             extent::check_xls(bytes, limits)?;
             let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 calamine::XlsError::Password => ReadError::Encrypted,
                 e => corrupt(e),
             })?;
-            let names = wb.sheet_names();
             let mut sheets = Vec::new();
-            for name in names {
+            for (name, hidden) in worksheet_names(&wb, wanted) {
                 let merges = wb
                     .merge_cells_by_sheet_name(&name)
                     .unwrap_or_default()
@@ -415,13 +485,14 @@ fn read_unguarded(
                 let formulas = wb.worksheet_formula(&name).ok();
                 sheets.push(dense_sheet(
                     name,
+                    hidden,
                     &values,
                     formulas.as_ref(),
                     merges,
                     limits,
                 )?);
             }
-            sheets
+            (sheets, wb.has_1904_epoch())
         }
         Format::Ods => {
             extent::check_ods(bytes, limits)?;
@@ -429,23 +500,28 @@ fn read_unguarded(
                 calamine::OdsError::Password => ReadError::Encrypted,
                 e => corrupt(e),
             })?;
-            let names = wb.sheet_names();
             let mut sheets = Vec::new();
-            for name in names {
+            for (name, hidden) in worksheet_names(&wb, wanted) {
                 let values = wb.worksheet_range(&name).map_err(corrupt)?;
                 let formulas = wb.worksheet_formula(&name).ok();
                 sheets.push(dense_sheet(
                     name,
+                    hidden,
                     &values,
                     formulas.as_ref(),
                     Vec::new(),
                     limits,
                 )?);
             }
-            sheets
+            // ods stores dates as ISO text, never as serials of an epoch.
+            (sheets, false)
         }
     };
-    Ok(Workbook { format, sheets })
+    Ok(Workbook {
+        format,
+        sheets,
+        date_1904,
+    })
 }
 
 fn corrupt(e: impl std::fmt::Display) -> ReadError {
@@ -468,16 +544,29 @@ fn merge_from_dims(d: calamine::Dimensions) -> Merge {
 fn read_xlsx(
     bytes: &[u8],
     limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
     merges_for: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Sheet>, ReadError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+) -> Result<(Vec<Sheet>, bool), ReadError> {
+    let xlsx_error = |e: calamine::XlsxError| match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
         e => corrupt(e),
-    })?;
-    let names = wb.sheet_names();
+    };
+    let mut wb = match Xlsx::new(Cursor::new(std::borrow::Cow::Borrowed(bytes))) {
+        // calamine 0.38 refuses a workbook holding an Excel 4.0 macro sheet (XLM, still
+        // in Excel's Insert menu) outright; read it with those sheets marked as dialog
+        // sheets, which are skipped like every sheet that is not a worksheet.
+        Err(calamine::XlsxError::Unrecognized {
+            typ: "sheet:type", ..
+        }) => {
+            let patched = macro_sheets_as_dialog_sheets(bytes, limits)?;
+            Xlsx::new(Cursor::new(std::borrow::Cow::Owned(patched))).map_err(xlsx_error)?
+        }
+        other => other.map_err(xlsx_error)?,
+    };
+    let names = worksheet_names(&wb, wanted);
     let mut sheets = Vec::with_capacity(names.len());
     let mut total_cells = 0usize;
-    for name in names {
+    for (name, hidden) in names {
         let merges = if merges_for(&name) {
             wb.merge_cells_by_sheet_name(&name)
                 .unwrap_or_default()
@@ -512,12 +601,112 @@ fn read_xlsx(
         }
         sheets.push(Sheet {
             name,
+            hidden,
             cells,
             merges,
             formulas,
         });
     }
-    Ok(sheets)
+    Ok((sheets, wb.has_1904_epoch()))
+}
+
+fn read_xlsb(
+    bytes: &[u8],
+    limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<(Vec<Sheet>, bool), ReadError> {
+    extent::check_xlsb(bytes, limits)?;
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsbError::Password => ReadError::Encrypted,
+        e => corrupt(e),
+    })?;
+    let date_1904 = wb.has_1904_epoch();
+    let mut sheets = Vec::new();
+    let mut total_cells = 0usize;
+    for (name, hidden) in worksheet_names(&wb, wanted) {
+        let mut cells = BTreeMap::new();
+        {
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
+            while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+                let Some(value) = from_data_ref(cell.get_value().clone()) else {
+                    continue;
+                };
+                total_cells += 1;
+                if total_cells > limits.max_cells {
+                    return Err(ReadError::TooManyCells {
+                        limit: limits.max_cells,
+                    });
+                }
+                cells.insert(cell.get_position(), value);
+            }
+        }
+        // calamine's cell reader skips a formula whose result is an error
+        // (BrtFmlaError); the formula pass finds such cells, so they are not read as
+        // empty. A formula this pass cannot parse (an error, or a panic in calamine's
+        // formula decoder) does not make the values unreadable: calamine's own
+        // worksheet reading never looks at formulas.
+        let formulas = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut found = Vec::new();
+            if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
+                while let Ok(Some(f)) = reader.next_formula() {
+                    if !f.get_value().trim().is_empty() {
+                        found.push((f.get_position(), f.get_value().clone()));
+                    }
+                }
+            }
+            found
+        }))
+        .unwrap_or_default();
+        let mut formula_cells = std::collections::BTreeSet::new();
+        for (pos, f) in formulas {
+            formula_cells.insert(pos);
+            cells
+                .entry(pos)
+                .or_insert(CellValue::FormulaWithoutValue(f));
+        }
+        sheets.push(Sheet {
+            name,
+            hidden,
+            cells,
+            merges: Vec::new(),
+            formulas: formula_cells,
+        });
+    }
+    Ok((sheets, date_1904))
+}
+
+/// The package with the relationships of Excel 4.0 macro sheets retyped as dialog
+/// sheets; every other member copied as it is, compressed bytes and all.
+fn macro_sheets_as_dialog_sheets(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let damaged = |e: zip::result::ZipError| corrupt(format!("zip: {e}"));
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let name = zip
+            .by_index_raw(i)
+            .map_err(damaged)?
+            .name()
+            .map_err(damaged)?
+            .into_owned();
+        if name.to_ascii_lowercase().ends_with("workbook.xml.rels") {
+            let mut rels = String::new();
+            zip.by_index(i)
+                .map_err(damaged)?
+                .take(limits.max_unzipped_bytes)
+                .read_to_string(&mut rels)
+                .map_err(corrupt)?;
+            let rels = rels
+                .replace("/xlMacrosheet\"", "/dialogsheet\"")
+                .replace("/xlIntlMacrosheet\"", "/dialogsheet\"");
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .map_err(damaged)?;
+            std::io::Write::write_all(&mut out, rels.as_bytes()).map_err(corrupt)?;
+        } else {
+            out.raw_copy_file(zip.by_index_raw(i).map_err(damaged)?)
+                .map_err(damaged)?;
+        }
+    }
+    Ok(out.finish().map_err(damaged)?.into_inner())
 }
 
 fn from_data_ref(v: DataRef<'_>) -> Option<CellValue> {
@@ -568,6 +757,7 @@ fn from_data(v: &Data) -> Option<CellValue> {
 
 fn dense_sheet(
     name: String,
+    hidden: bool,
     values: &calamine::Range<Data>,
     formulas: Option<&calamine::Range<String>>,
     merges: Vec<Merge>,
@@ -601,6 +791,7 @@ fn dense_sheet(
     }
     Ok(Sheet {
         name,
+        hidden,
         cells,
         merges,
         formulas: formula_cells,
@@ -612,8 +803,96 @@ mod tests {
     use super::*;
 
     #[test]
+    fn damage_is_said_in_korean_with_the_readers_words_last() {
+        let msg = ReadError::Corrupt {
+            detail: "Xml error: unexpected end".to_owned(),
+        }
+        .message_ko();
+        let (korean, technical) = msg.split_once(" (기술 정보: ").expect("technical detail");
+        assert_eq!(technical, "Xml error: unexpected end)");
+        // No English in the sentence but the program's name.
+        let rest = korean.replace("Excel", "");
+        assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{korean}");
+        assert!(korean.ends_with("주십시오."), "{korean}");
+    }
+
+    #[test]
+    fn xlsb_packages_are_told_from_xlsx() {
+        let zip = |names: &[&str]| {
+            let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            for n in names {
+                w.start_file(*n, zip::write::SimpleFileOptions::default())
+                    .expect("zip");
+                std::io::Write::write_all(&mut w, b"<x/>").expect("zip");
+            }
+            w.finish().expect("zip").into_inner()
+        };
+        let l = Limits::default();
+        let ct = "[Content_Types].xml";
+        assert_eq!(sniff(&zip(&[ct, "xl/workbook.bin"]), &l), Ok(Format::Xlsb));
+        assert_eq!(sniff(&zip(&[ct, "XL/Workbook.bin"]), &l), Ok(Format::Xlsb));
+    }
+
+    #[test]
     fn zero_bytes_is_empty() {
         assert_eq!(sniff(b"", &Limits::default()), Err(ReadError::Empty));
+    }
+
+    #[test]
+    fn a_word_file_embedding_a_workbook_is_a_word_file() {
+        let mut doc = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("create");
+        std::io::Write::write_all(
+            &mut doc.create_stream("/WordDocument").expect("stream"),
+            &[0u8; 5000],
+        )
+        .expect("write");
+        doc.create_storage("/ObjectPool").expect("storage");
+        doc.create_storage("/ObjectPool/_1").expect("storage");
+        doc.create_stream("/ObjectPool/_1/Workbook")
+            .expect("stream");
+        doc.flush().expect("flush");
+        let bytes = doc.into_inner().into_inner();
+        assert_eq!(
+            sniff(&bytes, &Limits::default()),
+            Err(ReadError::NotSpreadsheet {
+                kind: "Word 문서"
+            })
+        );
+    }
+
+    #[test]
+    fn spreadsheets_in_formats_not_read_are_not_called_damaged() {
+        let l = Limits::default();
+        // The BOF of POI's testEXCEL_4.xls (Excel 4.0) and testEXCEL_3.xls (Excel 3.0).
+        for bof in [
+            &[0x09u8, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00][..],
+            &[0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00],
+        ] {
+            let e = sniff(bof, &l).unwrap_err();
+            assert_eq!(
+                e,
+                ReadError::Unsupported {
+                    kind: "Excel 2.0~4.0 통합 문서"
+                }
+            );
+            let msg = e.message_ko();
+            assert!(!msg.contains("손상"), "{msg}");
+            assert!(msg.contains("Excel 통합 문서(*.xlsx)"), "{msg}");
+        }
+        let xml = r#"<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>"#;
+        assert_eq!(
+            sniff(xml.as_bytes(), &l),
+            Err(ReadError::Unsupported {
+                kind: "Excel 2003 XML 스프레드시트"
+            })
+        );
+        // An HTML table saved as .xls stays what it is.
+        assert_eq!(
+            sniff(b"<html><table><tr><td>1</td></tr></table></html>", &l),
+            Err(ReadError::NotSpreadsheet {
+                kind: "HTML/XML 파일"
+            })
+        );
     }
 
     #[test]
