@@ -184,14 +184,14 @@ fn bench_consolidate(c: &mut Criterion) {
                 received_at: chrono::Local::now(),
                 name: f.name,
                 size: f.bytes.len() as u64,
-                hash: format!("{i:064x}"),
+                hash: format!("{i:064x}").into(),
                 outcome: if checked.accepted() {
                     Outcome::Accepted
                 } else {
                     Outcome::Rejected
                 },
-                stored_as: String::new(),
-                pledge_id: checked.pledge_id.clone(),
+                stored_as: String::new().into(),
+                pledge_id: checked.pledge_id.clone().map(Into::into),
                 submission: checked.submission.clone(),
                 named: checked.named.clone(),
                 findings: checked.findings,
@@ -202,8 +202,8 @@ fn bench_consolidate(c: &mut Criterion) {
         .map(|i| {
             let mut r = first[i % first.len()].clone();
             r.seq = i as u64 + 1;
-            r.hash = format!("{i:064x}");
-            r.stored_as = format!("accepted/{i}.xlsx");
+            r.hash = format!("{i:064x}").into();
+            r.stored_as = format!("accepted/{i}.xlsx").into();
             if let Some(sub) = &mut r.submission {
                 sub.base_date = sub.base_date + chrono::Days::new(7 * (i / leaves) as u64);
             }

@@ -140,10 +140,10 @@ fn records(p: &Pledge) -> Vec<Received> {
                 received_at: at,
                 name: format!("제출_{i:04}.xlsx"),
                 size: 20_000,
-                hash: format!("{i:064x}"),
+                hash: format!("{i:064x}").into(),
                 outcome: Outcome::Accepted,
-                stored_as: format!("accepted/제출_{i:04}.xlsx"),
-                pledge_id: Some(p.id.clone()),
+                stored_as: format!("accepted/제출_{i:04}.xlsx").into(),
+                pledge_id: Some(p.id.as_str().into()),
                 findings: Vec::new(),
                 submission: Some(Submission {
                     pledge_id: p.id.clone(),

@@ -4,71 +4,16 @@
 use crate::core::definition::{LeafKey, Pledge};
 use crate::core::finding::{Code, Finding, Severity};
 use crate::core::model::{
-    AmountRow, IndicatorRow, Investment, Progress, RoadmapItem, Submission, TargetValue, Targets,
+    AmountRow, IndicatorRow, Investment, Precedence, Progress, RoadmapItem, Submission,
+    TargetValue, Targets,
 };
 use chrono::{DateTime, Local, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// What happened to one received file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Accepted,
-    Rejected,
-    /// Byte-identical to a file already accepted; nothing changed.
-    Duplicate,
-}
-
-impl Outcome {
-    pub fn label(self) -> &'static str {
-        match self {
-            Outcome::Accepted => "접수",
-            Outcome::Rejected => "반려",
-            Outcome::Duplicate => "중복(변경 없음)",
-        }
-    }
-}
-
-/// One received file as the ledger remembers it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Received {
-    /// Arrival order, from 1.
-    pub seq: u64,
-    pub received_at: DateTime<Local>,
-    /// File name as dropped (NFC).
-    pub name: String,
-    pub size: u64,
-    /// SHA-256 of the content, hex.
-    pub hash: String,
-    pub outcome: Outcome,
-    /// Where the file was moved, relative to the inbox (`accepted/…`, `rejected/…`).
-    pub stored_as: String,
-    pub pledge_id: Option<String>,
-    pub findings: Vec<Finding>,
-    /// The normalised data, for accepted files.
-    pub submission: Option<Submission>,
-    /// The leaf the file names, also when it was rejected (older ledgers lack it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub named: Option<LeafKey>,
-}
-
-impl Received {
-    pub fn leaf(&self) -> Option<&LeafKey> {
-        self.submission.as_ref().map(|s| &s.leaf)
-    }
-    /// The leaf of an accepted file, or the one a rejected file names.
-    pub fn leaf_named(&self) -> Option<&LeafKey> {
-        self.leaf().or(self.named.as_ref())
-    }
-    pub fn warnings(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity() == Severity::Warning)
-            .count()
-    }
-}
+// Shared with the ledger and intake; re-exported where the report code found them.
+pub use crate::core::model::{Outcome, Received};
 
 /// The current submission of one leaf, if any.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -120,6 +65,8 @@ pub struct CurrentSubmission {
     pub person: String,
     /// 총계 of the leaf.
     pub total: Decimal,
+    /// Files of this leaf accepted but not used (미반영: an older 기준일).
+    pub not_used: usize,
 }
 
 /// One investment table: the 계 row and one row per source, columns
@@ -335,34 +282,25 @@ fn error_codes(r: &Received) -> Vec<Code> {
     c
 }
 
-/// Picks the current submission of each leaf: latest 기준일, then latest arrival.
+/// Picks the current submission of each leaf by [`Received::precedence`], the rule
+/// intake's notices use too.
 pub fn current_by_leaf<'a>(
     pledge: &Pledge,
     records: impl IntoIterator<Item = &'a Received>,
 ) -> BTreeMap<LeafKey, &'a Received> {
-    let mut best: BTreeMap<LeafKey, &Received> = BTreeMap::new();
+    let mut best: BTreeMap<LeafKey, (Precedence, &Received)> = BTreeMap::new();
     for r in records {
-        let Some(sub) = r.submission.as_ref() else {
+        let (Some(p), Some(sub)) = (r.precedence(), r.submission.as_ref()) else {
             continue;
         };
-        if r.outcome != Outcome::Accepted || sub.pledge_id != pledge.id {
+        if sub.pledge_id != pledge.id {
             continue;
         }
-        let newer = best.get(&sub.leaf).is_none_or(|b| sub_key(r) > sub_key(b));
-        if newer {
-            best.insert(sub.leaf.clone(), r);
+        if best.get(&sub.leaf).is_none_or(|(b, _)| p > *b) {
+            best.insert(sub.leaf.clone(), (p, r));
         }
     }
-    best
-}
-
-fn sub_key(r: &Received) -> (NaiveDate, u64) {
-    (
-        r.submission
-            .as_ref()
-            .map_or(NaiveDate::MIN, |s| s.base_date),
-        r.seq,
-    )
+    best.into_iter().map(|(k, (_, r))| (k, r)).collect()
 }
 
 fn table_of(
@@ -453,6 +391,14 @@ where
 {
     let records = || records.iter().map(|r| r.borrow());
     let current = current_by_leaf(pledge, records());
+    let mut not_used: HashMap<&LeafKey, usize> = HashMap::new();
+    for s in records()
+        .filter(|r| r.outcome == Outcome::Older)
+        .filter_map(|r| r.submission.as_ref())
+        .filter(|s| s.pledge_id == pledge.id)
+    {
+        *not_used.entry(&s.leaf).or_default() += 1;
+    }
     let rejected = latest_rejected(pledge, records());
     let subs_of = |keys: &[LeafKey]| -> Vec<&Submission> {
         keys.iter()
@@ -482,6 +428,7 @@ where
                     department: s.info.department.clone(),
                     person: s.info.person.clone(),
                     total: s.investment.sum.total,
+                    not_used: not_used.get(&key).copied().unwrap_or(0),
                 })
             });
             LeafStatus {
@@ -663,7 +610,7 @@ fn leaf_progress<'a>(
             (s.pledge_id == pledge.id && s.leaf == key).then_some((r, s, p))
         })
         .collect();
-    reports.sort_by_key(|(r, _, _)| sub_key(r));
+    reports.sort_by_key(|(r, _, _)| r.precedence());
     let latest = reports.last();
     let previous_rate = latest.and_then(|(_, s, _)| {
         reports

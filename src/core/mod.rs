@@ -5,6 +5,7 @@ pub mod check;
 pub mod consolidate;
 pub mod definition;
 pub mod finding;
+pub mod intake;
 pub mod model;
 pub mod normalize;
 pub mod parse;

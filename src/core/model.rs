@@ -1,5 +1,6 @@
 //! The typed submission: what an accepted workbook means, independent of its layout.
-//! This is what the ledger stores and what consolidation reads.
+//! This is what the ledger stores and what consolidation reads, with the record of a
+//! received file ([`Received`]) and the one rule for which submission is current.
 
 use crate::core::definition::LeafKey;
 use crate::core::normalize::{Quarter, Unit};
@@ -199,4 +200,194 @@ pub struct Progress {
     /// 집행액, the same shape.
     pub spent: Investment,
     pub indicators: Vec<IndicatorActual>,
+}
+
+/// A `String` newtype that serialises exactly as the bare string (the ledger's lines
+/// do not change) but cannot be passed where another kind of string is expected.
+macro_rules! string_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(s: impl Into<String>) -> Self {
+                Self(s.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl AsRef<std::path::Path> for $name {
+            fn as_ref(&self) -> &std::path::Path {
+                std::path::Path::new(&self.0)
+            }
+        }
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+        impl From<$name> for String {
+            fn from(s: $name) -> String {
+                s.0
+            }
+        }
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+    };
+}
+
+string_newtype!(
+    /// SHA-256 of a file's content, lower-case hex: what decides whether a file was
+    /// seen before (never its name or time).
+    ContentHash
+);
+string_newtype!(
+    /// Where a received file was moved, relative to the inbox (`accepted/a (2).xlsx`).
+    StoredPath
+);
+string_newtype!(
+    /// A pledge's id (`ansan-innopolis`), as routed from a file's 공약명.
+    PledgeId
+);
+
+/// What happened to one received file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Taken into the report (it is, or was, the current submission of its leaf).
+    Accepted,
+    /// Sent back with its errors.
+    Rejected,
+    /// Byte-identical to a file already accepted; nothing changed.
+    Duplicate,
+    /// Valid but not used (미반영): its leaf already had a later 기준일 when it came.
+    /// Since the current submission only ever moves to a later (기준일, arrival), such
+    /// a file never becomes current.
+    Older,
+}
+
+impl Outcome {
+    /// The word staff and managers see (MESSAGES.md glossary).
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "접수",
+            Outcome::Rejected => "반려",
+            Outcome::Duplicate => "중복(변경 없음)",
+            Outcome::Older => "미반영",
+        }
+    }
+}
+
+/// One received file as the ledger remembers it (stored as a `LedgerLine`, see
+/// `shell::ledger`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Received {
+    /// Arrival order, from 1; never given out twice.
+    pub seq: u64,
+    pub received_at: chrono::DateTime<chrono::Local>,
+    /// File name as dropped (NFC).
+    pub name: String,
+    pub size: u64,
+    pub hash: ContentHash,
+    pub outcome: Outcome,
+    pub stored_as: StoredPath,
+    /// The pledge its 공약명 routed to, even when rejected; none when unreadable or
+    /// unknown (then every report lists it in 제출이력).
+    pub pledge_id: Option<PledgeId>,
+    pub findings: Vec<crate::core::finding::Finding>,
+    /// The normalised data, for accepted (and 미반영) files.
+    pub submission: Option<Submission>,
+    /// The leaf the file names, also when it was rejected (older ledgers lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub named: Option<LeafKey>,
+}
+
+impl Received {
+    pub fn leaf(&self) -> Option<&LeafKey> {
+        self.submission.as_ref().map(|s| &s.leaf)
+    }
+
+    /// The leaf of an accepted file, or the one a rejected file names.
+    pub fn leaf_named(&self) -> Option<&LeafKey> {
+        self.leaf().or(self.named.as_ref())
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity() == crate::core::finding::Severity::Warning)
+            .count()
+    }
+
+    /// Where this record stands among the submissions of its leaf, when it can be
+    /// current at all (accepted, with data). See [`Precedence`].
+    pub fn precedence(&self) -> Option<Precedence> {
+        let s = self.submission.as_ref()?;
+        (self.outcome == Outcome::Accepted).then_some(Precedence {
+            base_date: s.base_date,
+            seq: self.seq,
+        })
+    }
+}
+
+/// The one rule for "which submission of a leaf is current", used by intake (the
+/// W-SUPERSEDED / W-OLDER notices) and by consolidation (the report), so the two can
+/// never disagree: the greatest precedence wins — the latest 기준일, and among equal
+/// 기준일 the latest arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Precedence {
+    pub base_date: NaiveDate,
+    pub seq: u64,
 }

@@ -404,10 +404,10 @@ mod tests {
             received_at: Local.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap(),
             name: format!("{}_{seq}.xlsx", p.id),
             size: 1,
-            hash: format!("{seq:064x}"),
+            hash: format!("{seq:064x}").into(),
             outcome: Outcome::Accepted,
-            stored_as: String::new(),
-            pledge_id: Some(p.id.clone()),
+            stored_as: String::new().into(),
+            pledge_id: Some(p.id.as_str().into()),
             findings: Vec::new(),
             named: None,
             submission: Some(Submission {

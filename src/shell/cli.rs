@@ -153,6 +153,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `처리 9건: 접수 4건, 미반영 1건, 중복 1건, 반려 3건` — every outcome counted once,
+/// so the parts add up to the whole.
+fn summary_line(s: &crate::shell::engine::BatchSummary) -> String {
+    use crate::core::model::Outcome;
+    format!(
+        "처리 {}건: 접수 {}건, 미반영 {}건, 중복 {}건, 반려 {}건",
+        s.files.len(),
+        s.count(Outcome::Accepted),
+        s.count(Outcome::Older),
+        s.count(Outcome::Duplicate),
+        s.count(Outcome::Rejected),
+    )
+}
+
 /// The second instance's message: who holds the folder, what to do, and the lock
 /// file for whoever has to look.
 fn already_running_ko(a: &AlreadyRunning) -> String {
@@ -192,12 +206,7 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             let mut engine = Engine::open(dirs.config())?;
             let summary = engine.run_once()?;
             let rejected = summary.rejected();
-            println!(
-                "처리 {}건: 접수 {}건, 반려 {}건",
-                summary.files.len(),
-                summary.files.len() - rejected,
-                rejected
-            );
+            println!("{}", summary_line(&summary));
             Ok(u8::from(rejected > 0))
         }
         Command::Report { dirs } => {

@@ -1,8 +1,11 @@
 //! The imperative shell around the stages: takes files from the inbox, records them in
 //! the ledger, moves them, and keeps the reports in the outbox current (SPEC §6).
+//! What becomes of each file is decided by the pure [`crate::core::intake::decide`];
+//! the engine gathers its facts (the files read, the ledger, the names in `accepted/`
+//! and `rejected/`, the time) and carries the decisions out.
 //!
 //! Order of effects per batch, which is what makes a crash at any moment safe:
-//! 1. check every file (pure, in parallel);
+//! 1. decide every file (checked on every core);
 //! 2. append one ledger record per file and sync once (group commit);
 //! 3. only then write notes and move the files out of the inbox.
 //!
@@ -11,24 +14,73 @@
 //! the next pass finishes the move without a second record.
 
 use crate::core::check::{self, Checked};
-use crate::core::consolidate::{Outcome, Received, consolidate_all};
-use crate::core::definition::{Catalog, LeafKey};
-use crate::core::finding::{Code, Finding};
+use crate::core::consolidate::consolidate_all;
+use crate::core::definition::Catalog;
+use crate::core::intake::{self, Arrival, Decision, Folders};
+use crate::core::model::{ContentHash, Outcome, PledgeId, Received};
 use crate::core::read::Limits;
 use crate::shell::inbox::{self, Entry};
 use crate::shell::ledger::Ledger;
 use anyhow::{Context, Result, bail};
-use chrono::{Local, NaiveDate};
+use chrono::Local;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// Most files read, checked and recorded as one batch (one ledger sync) by
-/// [`Engine::process`]: 1,000 workbooks are ~10 MB held in memory at once, and
-/// a sync per thousand files costs nothing measurable.
-pub const BATCH_FILES: usize = 1000;
+/// How much one batch (one ledger sync) takes, by files and by bytes: the bytes of a
+/// batch are held in memory until its files are moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimit {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// The one batch limit of `run` and `watch`: 1,000 files (a sync per thousand files
+/// costs nothing measurable; a batch takes well under a second, so a stop request is
+/// answered soon) and 256 MB (1,000 files of the 20 MB limit must not be held at
+/// once).
+pub const BATCH: BatchLimit = BatchLimit {
+    files: 1000,
+    bytes: 256 * 1024 * 1024,
+};
+
+impl BatchLimit {
+    /// How many of the files (by size, in order) the next batch takes: as many as fit
+    /// both limits, and always at least one (a file over the byte limit goes alone).
+    pub fn take(&self, sizes: impl IntoIterator<Item = u64>) -> usize {
+        let mut bytes = 0u64;
+        let mut n = 0;
+        for size in sizes.into_iter().take(self.files) {
+            bytes = bytes.saturating_add(size);
+            if n > 0 && bytes > self.bytes {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+}
+
+/// Why a batch was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// Nothing of the batch was recorded (the ledger could not be written: disk full,
+    /// I/O error); its files stay in the inbox and are taken again later.
+    #[error("the batch was not recorded; its files stay in the inbox: {0:#}")]
+    Retry(anyhow::Error),
+    /// The ledger could not be cut back after a failed write: nothing more can be
+    /// appended safely. Stop; a restart repairs the file.
+    #[error("the ledger can no longer be written safely; restart gongyak: {0:#}")]
+    Fatal(anyhow::Error),
+}
+
+impl IntakeError {
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, IntakeError::Fatal(_))
+    }
+}
 
 /// Where everything lives.
 #[derive(Debug, Clone)]
@@ -78,17 +130,29 @@ pub struct AlreadyRunning {
 pub struct FileResult {
     pub name: String,
     pub outcome: Outcome,
-    pub codes: Vec<Code>,
+    pub codes: Vec<crate::core::finding::Code>,
     /// True when this pass only finished a move recorded before a crash.
     pub recovered: bool,
+}
+
+impl FileResult {
+    fn of(r: &Received, recovered: bool) -> Self {
+        Self {
+            name: r.name.clone(),
+            outcome: r.outcome,
+            codes: r.findings.iter().map(|x| x.code).collect(),
+            recovered,
+        }
+    }
 }
 
 /// What one pass over the inbox did.
 #[derive(Debug, Clone, Default)]
 pub struct BatchSummary {
     pub files: Vec<FileResult>,
-    /// Pledges whose reports may have changed.
-    pub changed: BTreeSet<String>,
+    /// Pledges whose reports show something this pass recorded (see
+    /// [`intake::reports_touched`]): every record, not only accepted files.
+    pub changed: BTreeSet<PledgeId>,
     /// Files given back untouched: they did not open and were marked
     /// [`Incoming::hold_unreadable`] (maybe still being copied).
     pub held: Vec<PathBuf>,
@@ -98,11 +162,13 @@ pub struct BatchSummary {
 }
 
 impl BatchSummary {
+    /// Files of this outcome.
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.files.iter().filter(|f| f.outcome == outcome).count()
+    }
+
     pub fn rejected(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.outcome == Outcome::Rejected)
-            .count()
+        self.count(Outcome::Rejected)
     }
 }
 
@@ -127,11 +193,11 @@ impl Stamp {
 
     /// Whether the file just moved to `dest` is still the one read with this stamp.
     /// Where the platform gives no inode (Windows), the content is hashed again.
-    fn same_file_after_move(&self, dest: &Path, hash: &str) -> bool {
+    fn same_file_after_move(&self, dest: &Path, hash: &ContentHash) -> bool {
         if self.file_id.is_some() {
             Stamp::of(dest) == Some(*self)
         } else {
-            hash_file(dest).is_ok_and(|(h, _)| h == hash)
+            hash_file(dest).is_ok_and(|(h, _)| h == *hash)
         }
     }
 }
@@ -153,7 +219,7 @@ pub struct Incoming {
     path: PathBuf,
     /// NFC file name.
     name: String,
-    hash: String,
+    hash: ContentHash,
     bytes: Vec<u8>,
     stamp: Stamp,
     /// Set by the watcher while a file may still be arriving: if it does not open
@@ -208,16 +274,15 @@ impl Incoming {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn len(&self) -> u64 {
-        self.stamp.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.stamp.len == 0
+    /// What intake needs to know of it.
+    fn arrival(&self, limits: &Limits) -> Arrival {
+        Arrival {
+            name: self.name.clone(),
+            hash: self.hash.clone(),
+            size: self.stamp.len,
+            oversize: self.oversize(limits),
+            may_be_arriving: self.hold_unreadable,
+        }
     }
 
     /// Over the size limit: hashed but never read (see [`Incoming::load`]).
@@ -239,34 +304,21 @@ impl Incoming {
     }
 }
 
-/// The current submission of a leaf as intake sees it, for W-SUPERSEDED.
-#[derive(Debug, Clone)]
-struct Current {
-    base_date: NaiveDate,
-    seq: u64,
-    name: String,
-}
-
-/// The daemon's state: definitions, ledger, and the lock that makes it the only one.
-pub struct Engine {
-    cfg: Config,
-    catalog: Catalog,
-    ledger: Ledger,
-    current: HashMap<(String, LeafKey), Current>,
-    digests: HashMap<String, String>,
-    _locks: Vec<File>,
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
+fn sha256_hex(bytes: &[u8]) -> ContentHash {
     hex(&Sha256::digest(bytes))
 }
 
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+fn hex(digest: &[u8]) -> ContentHash {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        let _ = write!(s, "{b:02x}");
+    }
+    ContentHash::new(s)
 }
 
 /// SHA-256 and length of a file, read in a stream (bounded memory for any size).
-fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+fn hash_file(path: &Path) -> std::io::Result<(ContentHash, u64)> {
     let mut hasher = Sha256::new();
     let len = std::io::copy(&mut File::open(path)?, &mut hasher)?;
     Ok((hex(&hasher.finalize()), len))
@@ -278,7 +330,7 @@ fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
 ///
 /// # Errors
 /// [`AlreadyRunning`] when another process holds a lock; I/O errors otherwise.
-pub fn lock_inbox(cfg: &Config) -> Result<Vec<File>> {
+pub(crate) fn lock_inbox(cfg: &Config) -> Result<Vec<File>> {
     let mut dirs = vec![cfg.inbox.join(inbox::STATE_DIR)];
     let state = cfg.state_dir();
     if !same_dir(&state, &dirs[0]) {
@@ -343,6 +395,21 @@ fn lock_in(cfg: &Config, dir: &Path) -> Result<File> {
     }
 }
 
+/// The daemon's state: definitions, ledger, and the lock that makes it the only one.
+pub struct Engine {
+    cfg: Config,
+    catalog: Catalog,
+    ledger: Ledger,
+    digests: HashMap<String, String>,
+    _locks: Vec<File>,
+}
+
+/// A file of a batch with the record it settles to (an index into the ledger).
+type Move<'a> = (&'a Incoming, usize);
+/// The moves of a recorded batch, and (earlier file, its seq, the file replacing it)
+/// for each supersession, to log once the moves are done.
+type Recorded<'a> = (Vec<Move<'a>>, Vec<(String, u64, String)>);
+
 impl Engine {
     /// Loads the definitions, takes the lock, replays the ledger.
     ///
@@ -351,13 +418,12 @@ impl Engine {
     pub fn open(cfg: Config) -> Result<Self> {
         let catalog = Catalog::load(&cfg.templates)?;
         if !cfg.inbox.is_dir() {
-            std::fs::create_dir_all(&cfg.inbox)
-                .with_context(|| {
-                    format!(
-                        "제출 폴더 {}가 없고 만들 수도 없습니다. --inbox 경로와 권한을 확인해 주십시오 (기술 정보)",
-                        cfg.inbox.display()
-                    )
-                })?;
+            std::fs::create_dir_all(&cfg.inbox).with_context(|| {
+                format!(
+                    "제출 폴더 {}가 없고 만들 수도 없습니다. --inbox 경로와 권한을 확인해 주십시오 (기술 정보)",
+                    cfg.inbox.display()
+                )
+            })?;
         }
         let locks = lock_inbox(&cfg)?;
         let ledger = Ledger::open(&cfg.state_dir().join("ledger.jsonl"))?;
@@ -370,16 +436,11 @@ impl Engine {
         ] {
             inbox::remove_stale_temps(&dir);
         }
-        let mut current: HashMap<(String, LeafKey), Current> = HashMap::new();
-        for r in ledger.records() {
-            note_current(&mut current, r);
-        }
         let digests = load_digests(&cfg.outbox, &catalog);
         Ok(Self {
             cfg,
             catalog,
             ledger,
-            current,
             digests,
             _locks: locks,
         })
@@ -395,6 +456,11 @@ impl Engine {
 
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    /// How many files and bytes one batch takes, for `run` and `watch` alike.
+    pub fn batch_limit(&self) -> BatchLimit {
+        BATCH
     }
 
     /// The candidate files in the inbox now. Links and special files are logged and
@@ -427,19 +493,25 @@ impl Engine {
         Ok(summary)
     }
 
-    /// Takes files in batches of at most [`BATCH_FILES`]: check, record (one sync per
-    /// batch), then move. Files that vanish, cannot be read or change while being read
-    /// are skipped with a log line and stay where they are. Batching bounds memory (a
-    /// batch's bytes are held until its files are moved) while keeping one sync per
-    /// thousand files.
+    /// Takes files in batches of at most [`Engine::batch_limit`]: check, record (one
+    /// sync per batch), then move. Files that vanish, cannot be read or change while
+    /// being read are skipped with a log line and stay where they are. Batching bounds
+    /// memory (a batch's bytes are held until its files are moved).
     ///
     /// # Errors
     /// The ledger cannot be written or synced; then nothing of the failing batch is
     /// recorded or moved (earlier batches are, completely).
-    pub fn process(&mut self, paths: &[PathBuf]) -> Result<BatchSummary> {
+    pub fn process(&mut self, paths: &[PathBuf]) -> Result<BatchSummary, IntakeError> {
         let mut summary = BatchSummary::default();
-        for chunk in paths.chunks(BATCH_FILES) {
-            let s = self.process_batch(chunk)?;
+        let mut rest = paths;
+        while !rest.is_empty() {
+            let n = BATCH.take(
+                rest.iter()
+                    .map(|p| std::fs::symlink_metadata(p).map_or(0, |m| m.len())),
+            );
+            let (chunk, later) = rest.split_at(n);
+            rest = later;
+            let s = self.process_loaded(load_all(chunk, &self.cfg.limits))?;
             summary.files.extend(s.files);
             summary.changed.extend(s.changed);
             summary.held.extend(s.held);
@@ -448,229 +520,101 @@ impl Engine {
         Ok(summary)
     }
 
-    fn process_batch(&mut self, paths: &[PathBuf]) -> Result<BatchSummary> {
-        let limits = self.cfg.limits;
-        let loaded: Vec<Incoming> = paths
-            .par_iter()
-            .filter_map(|path| match Incoming::load(path, &limits) {
-                Load::Ready(f) => Some(f),
-                Load::Gone => None,
-                Load::Changed => {
-                    tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), "changed while being read; will retry");
-                    None
-                }
-                Load::Failed(e) => {
-                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
-                    None
-                }
-            })
-            .collect();
-        self.process_loaded(loaded)
-    }
-
     /// [`Engine::process`] for files already read (the watcher reads each file once,
     /// to see whether it is complete, and hands the bytes over).
     ///
     /// # Errors
-    /// The ledger cannot be written or synced; then nothing of the batch is recorded
-    /// or moved, and the files stay in the inbox.
-    pub fn process_loaded(&mut self, loaded: Vec<Incoming>) -> Result<BatchSummary> {
-        let result = self.record_and_move(loaded);
-        if result.is_err() {
-            // Whatever was appended is gone again (see Ledger::sync); so must be what
-            // intake derived from it.
-            self.ledger.rollback();
-            self.current.clear();
-            for r in self.ledger.records() {
-                note_current(&mut self.current, r);
+    /// The ledger cannot be written or synced: nothing of the batch is recorded or
+    /// moved, the files stay in the inbox ([`IntakeError::Retry`]), or the ledger
+    /// could not even be cut back ([`IntakeError::Fatal`]).
+    pub fn process_loaded(&mut self, loaded: Vec<Incoming>) -> Result<BatchSummary, IntakeError> {
+        let folders = Folders {
+            accepted: inbox::list_names(&self.cfg.inbox.join(inbox::ACCEPTED_DIR)),
+            rejected: inbox::list_names(&self.cfg.inbox.join(inbox::REJECTED_DIR)),
+        };
+        let limits = self.cfg.limits;
+        let arrivals: Vec<Arrival> = loaded.iter().map(|f| f.arrival(&limits)).collect();
+        let catalog = &self.catalog;
+        let decisions =
+            intake::decide(&arrivals, self.ledger.view(), &folders, Local::now(), |i| {
+                loaded[i].check(catalog, &limits)
+            });
+        let mut summary = BatchSummary::default();
+        let recorded =
+            self.record(&loaded, decisions, &mut summary)
+                .and_then(|(moves, replaced)| {
+                    // Nothing is moved before every record of the batch is durable.
+                    self.ledger.sync()?;
+                    Ok((moves, replaced))
+                });
+        let (moves, replaced) = match recorded {
+            Ok(done) => done,
+            Err(e) => {
+                // Whatever was appended is gone again (see Ledger::sync).
+                self.ledger.rollback();
+                return Err(if self.ledger.is_broken() {
+                    IntakeError::Fatal(e)
+                } else {
+                    IntakeError::Retry(e)
+                });
             }
+        };
+        self.move_all(&moves, &mut summary);
+        for (old, seq, by) in replaced {
+            tracing::info!(file = %inbox::log_name(&old), seq, by = %inbox::log_name(&by), "superseded");
         }
-        result
+        Ok(summary)
     }
 
-    fn record_and_move(&mut self, loaded: Vec<Incoming>) -> Result<BatchSummary> {
-        // What each file needs, decided against the ledger as it was before the batch.
-        enum Plan {
-            Finish(usize),
-            Duplicate(u64, String),
-            Check,
-        }
-        let plans: Vec<Plan> = loaded
-            .iter()
-            .map(|f| {
-                let mut previous = self.ledger.by_hash(&f.hash).peekable();
-                if previous.peek().is_none() {
-                    return Plan::Check;
-                }
-                for r in self.ledger.by_hash(&f.hash) {
-                    if r.name == f.name && !self.cfg.inbox.join(&r.stored_as).exists() {
-                        let idx = self.ledger.position_of(r.seq).unwrap_or(0);
-                        return Plan::Finish(idx);
-                    }
-                }
-                match self
-                    .ledger
-                    .by_hash(&f.hash)
-                    .find(|r| r.outcome == Outcome::Accepted)
-                {
-                    Some(r) => Plan::Duplicate(r.seq, r.name.clone()),
-                    None => Plan::Check,
-                }
-            })
-            .collect();
-        let catalog = &self.catalog;
-        let limits = self.cfg.limits;
-        let checked: Vec<Option<Checked>> = loaded
-            .par_iter()
-            .zip(plans.par_iter())
-            .map(|(f, plan)| matches!(plan, Plan::Check).then(|| f.check(catalog, &limits)))
-            .collect();
-
-        let mut summary = BatchSummary::default();
-        // Each file with the index of its record in the ledger (not a copy of it).
-        let mut moves: Vec<(&Incoming, usize)> = Vec::new();
-        // Names given out in this batch, and those found in accepted/ and rejected/
-        // (each listed once per batch, not looked up file by file).
-        let mut promised: HashMap<&'static str, HashSet<String>> = HashMap::new();
-        let mut listed: HashMap<&'static str, HashSet<String>> = HashMap::new();
-        // Accepted earlier in this batch, by hash: a byte-identical file later in the
-        // same batch is its duplicate, exactly as if it had come in the next batch.
-        let mut accepted_now: HashMap<&str, (u64, String)> = HashMap::new();
-        // (earlier file, its seq, the file that replaces it in the report)
-        let mut superseded: Vec<(String, u64, String)> = Vec::new();
-        for ((f, plan), checked) in loaded.iter().zip(plans).zip(checked) {
-            let plan = match (plan, accepted_now.get(f.hash.as_str())) {
-                (Plan::Check, Some((seq, first))) => Plan::Duplicate(*seq, first.clone()),
-                (plan, _) => plan,
-            };
-            let record = match plan {
-                Plan::Finish(idx) => {
-                    let r = &self.ledger.records()[idx];
+    /// Carries the decisions out in the ledger (appended, not yet synced) and the
+    /// summary. Returns the moves to make, and (earlier file, its seq, new file) for
+    /// each supersession.
+    fn record<'a>(
+        &mut self,
+        loaded: &'a [Incoming],
+        decisions: Vec<Decision>,
+        summary: &mut BatchSummary,
+    ) -> Result<Recorded<'a>> {
+        let mut moves = Vec::new();
+        let mut replaced = Vec::new();
+        for (f, d) in loaded.iter().zip(decisions) {
+            match d {
+                Decision::Hold => summary.held.push(f.path.clone()),
+                Decision::Finish { index } => {
+                    let r = &self.ledger.records()[index];
                     tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, "finishing a move recorded earlier (before a restart, or when it failed)");
-                    summary.files.push(FileResult {
-                        name: f.name.clone(),
-                        outcome: r.outcome,
-                        codes: r.findings.iter().map(|x| x.code).collect(),
-                        recovered: true,
-                    });
-                    moves.push((f, idx));
-                    continue;
+                    summary.files.push(FileResult::of(r, true));
+                    moves.push((f, index));
                 }
-                Plan::Duplicate(seq, first) => Received {
-                    seq: self.ledger.next_seq(),
-                    received_at: Local::now(),
-                    name: f.name.clone(),
-                    size: f.len(),
-                    hash: f.hash.clone(),
-                    outcome: Outcome::Duplicate,
-                    stored_as: String::new(),
-                    pledge_id: self
-                        .ledger
-                        .position_of(seq)
-                        .and_then(|i| self.ledger.records()[i].pledge_id.clone()),
-                    findings: vec![Finding::new(
-                        Code::Duplicate,
-                        None,
-                        format!(
-                            "이미 접수된 파일 '{first}'(접수 번호 {seq})과(와) 내용이 같습니다. 보고서에는 변화가 없습니다."
+                Decision::Record { record, replaces } => {
+                    match intake::reports_touched(&record) {
+                        Some(ids) => summary.changed.extend(ids.into_iter().map(PledgeId::from)),
+                        None => summary.changed.extend(
+                            self.catalog
+                                .pledges
+                                .iter()
+                                .map(|p| PledgeId::from(p.id.as_str())),
                         ),
-                    )],
-                    submission: None,
-                    named: None,
-                },
-                Plan::Check => {
-                    let mut c = checked.unwrap_or_else(|| f.check(catalog, &limits));
-                    // A copy still arriving is held; a file already over the size
-                    // limit only grows, so it is refused at once (and not re-hashed).
-                    if f.hold_unreadable
-                        && !f.oversize(&limits)
-                        && c.findings.iter().any(|x| x.code == Code::Read)
-                    {
-                        summary.held.push(f.path.clone());
-                        continue;
                     }
-                    let outcome = if c.accepted() {
-                        Outcome::Accepted
-                    } else {
-                        Outcome::Rejected
-                    };
-                    if let Some(s) = &c.submission
-                        && outcome == Outcome::Accepted
-                        && let Some(cur) = self.current.get(&(s.pledge_id.clone(), s.leaf.clone()))
-                    {
-                        let msg = if s.base_date >= cur.base_date {
-                            superseded.push((cur.name.clone(), cur.seq, f.name.clone()));
-                            format!(
-                                "이 파일이 이전 제출 '{}'(기준일 {}, 접수 번호 {})을(를) 대체합니다.",
-                                cur.name, cur.base_date, cur.seq
-                            )
-                        } else {
-                            format!(
-                                "기준일 {}이(가) 현재 반영된 제출 '{}'(기준일 {})보다 이전이라 보고서에는 반영되지 않습니다.",
-                                s.base_date, cur.name, cur.base_date
-                            )
-                        };
-                        c.findings.push(Finding::new(Code::Superseded, None, msg));
+                    if let Some(old) = replaces {
+                        replaced.push((old.name, old.seq, record.name.clone()));
                     }
-                    Received {
-                        seq: self.ledger.next_seq(),
-                        received_at: Local::now(),
-                        name: f.name.clone(),
-                        size: f.len(),
-                        hash: f.hash.clone(),
-                        outcome,
-                        stored_as: String::new(),
-                        pledge_id: c.pledge_id.clone(),
-                        named: c.named.clone(),
-                        findings: c.findings,
-                        submission: if outcome == Outcome::Accepted {
-                            c.submission
-                        } else {
-                            None
-                        },
-                    }
-                }
-            };
-            let mut record = record;
-            let dir_name = inbox::outcome_dir(record.outcome);
-            let inbox_dir = &self.cfg.inbox;
-            let present = listed
-                .entry(dir_name)
-                .or_insert_with(|| inbox::list_names(&inbox_dir.join(dir_name)));
-            let taken = promised.entry(dir_name).or_default();
-            let ledger = &self.ledger;
-            let stored = inbox::free_name_among(&record.name, |n| {
-                present.contains(n)
-                    || taken.contains(n)
-                    || ledger.is_stored(&format!("{dir_name}/{n}"))
-            });
-            taken.insert(stored.clone());
-            record.stored_as = format!("{dir_name}/{stored}");
-            if record.outcome == Outcome::Accepted {
-                accepted_now.insert(&f.hash, (record.seq, record.name.clone()));
-                if let Some(p) = &record.pledge_id {
-                    summary.changed.insert(p.clone());
+                    summary.files.push(FileResult::of(&record, false));
+                    moves.push((f, self.ledger.records().len()));
+                    self.ledger.append(*record)?;
                 }
             }
-            note_current(&mut self.current, &record);
-            summary.files.push(FileResult {
-                name: record.name.clone(),
-                outcome: record.outcome,
-                codes: record.findings.iter().map(|x| x.code).collect(),
-                recovered: false,
-            });
-            moves.push((f, self.ledger.records().len()));
-            self.ledger.append(record)?;
         }
-        // Nothing is moved before every record of the batch is durable.
-        self.ledger.sync()?;
+        Ok((moves, replaced))
+    }
 
-        // The moves are independent of each other: done on every core (a rejected
-        // file's review copy is a workbook to write), logged afterwards in order.
+    /// Moves every recorded file (with its notes) on every core — a rejected file's
+    /// review copy is a workbook to write — and logs the outcomes in order.
+    fn move_all(&self, moves: &[Move<'_>], summary: &mut BatchSummary) {
         let records = self.ledger.records();
         let dirs: BTreeSet<&str> = moves
             .iter()
-            .map(|&(_, i)| inbox::outcome_dir(records[i].outcome))
+            .map(|&(_, i)| intake::outcome_dir(records[i].outcome))
             .collect();
         for dir in dirs {
             let dir = self.cfg.inbox.join(dir);
@@ -681,11 +625,10 @@ impl Engine {
         let settled: Vec<Option<Result<()>>> = moves
             .par_iter()
             .map(|&(f, i)| {
-                let record = &records[i];
                 // Replaced after it was read: the new content is processed next pass
                 // under its own hash; the recorded one stays in the ledger.
                 (Stamp::of(&f.path) == Some(f.stamp))
-                    .then(|| self.settle_file(&f.path, &f.bytes, f.stamp, record))
+                    .then(|| self.settle_file(&f.path, &f.bytes, f.stamp, &records[i]))
             })
             .collect();
         for (&(f, i), settled) in moves.iter().zip(settled) {
@@ -701,10 +644,6 @@ impl Engine {
                 Some(Ok(())) => log_outcome(record),
             }
         }
-        for (old, seq, by) in superseded {
-            tracing::info!(file = %inbox::log_name(&old), seq, by = %inbox::log_name(&by), "superseded");
-        }
-        Ok(summary)
     }
 
     /// Writes the notes of a recorded file and moves it to where the ledger says.
@@ -715,27 +654,7 @@ impl Engine {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        if record.outcome == Outcome::Rejected {
-            let stored = dest
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let note = inbox::error_note(
-                &record.name,
-                &record.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                &record.findings,
-            );
-            inbox::atomic_write(&dir.join(inbox::error_note_name(&stored)), &note)?;
-            match crate::xlsx::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
-                Ok(Some(review)) => {
-                    inbox::atomic_write(&dir.join(inbox::review_name(&stored)), &review)?
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    tracing::warn!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "no review copy")
-                }
-            }
-        }
+        self.write_notes(dir, &dest, bytes, record)?;
         if dest.exists() {
             bail!("{} already exists; not overwriting", dest.display());
         }
@@ -754,9 +673,32 @@ impl Engine {
         Ok(())
     }
 
-    /// File name of a pledge's report in the outbox.
-    pub fn report_path(&self, pledge_id: &str) -> PathBuf {
-        report_path(&self.cfg.outbox, pledge_id)
+    /// The note beside a file (`.오류.txt` for a rejected one, `.검토결과.txt` for any
+    /// other with findings) and a rejected file's review copy.
+    fn write_notes(&self, dir: &Path, dest: &Path, bytes: &[u8], record: &Received) -> Result<()> {
+        let stored = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(note_name) = intake::note_name(record, &stored) else {
+            return Ok(());
+        };
+        let received = record.received_at.format("%Y-%m-%d %H:%M:%S").to_string();
+        let note = inbox::note(&record.name, &received, record.outcome, &record.findings);
+        inbox::atomic_write(&dir.join(note_name), &note)?;
+        if record.outcome != Outcome::Rejected {
+            return Ok(());
+        }
+        match crate::xlsx::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
+            Ok(Some(review)) => {
+                inbox::atomic_write(&dir.join(intake::review_name(&stored)), &review)
+            }
+            Ok(None) => Ok(()),
+            Err(e) => {
+                tracing::warn!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "no review copy");
+                Ok(())
+            }
+        }
     }
 
     /// Rewrites the reports of `only` (or every pledge) whose content changed (every
@@ -767,12 +709,12 @@ impl Engine {
     /// The outbox cannot be written; the previous report stays intact.
     pub fn write_reports(
         &mut self,
-        only: Option<&BTreeSet<String>>,
+        only: Option<&BTreeSet<PledgeId>>,
         force: bool,
     ) -> Result<Vec<PathBuf>> {
         let now = Local::now();
         let reports = consolidate_all(&self.catalog.pledges, self.ledger.records(), |p| {
-            only.is_none_or(|o| o.contains(&p.id))
+            only.is_none_or(|o| o.contains(p.id.as_str()))
         });
         let (outbox, digests) = (&self.cfg.outbox, &self.digests);
         // Compared, rendered and written on every core; a report whose content did
@@ -780,7 +722,7 @@ impl Engine {
         let results: Vec<Result<Option<(String, String, PathBuf)>>> = reports
             .par_iter()
             .map(|(pledge, report)| {
-                let digest = sha256_hex(&serde_json::to_vec(report)?);
+                let digest = String::from(sha256_hex(&serde_json::to_vec(report)?));
                 let path = report_path(outbox, &pledge.id);
                 let changed = digests.get(&pledge.id) != Some(&digest);
                 if !force && !changed && path.exists() {
@@ -824,25 +766,24 @@ impl Engine {
     }
 }
 
-fn note_current(current: &mut HashMap<(String, LeafKey), Current>, r: &Received) {
-    let Some(s) = &r.submission else { return };
-    if r.outcome != Outcome::Accepted {
-        return;
-    }
-    let key = (s.pledge_id.clone(), s.leaf.clone());
-    let newer = current
-        .get(&key)
-        .is_none_or(|c| (s.base_date, r.seq) > (c.base_date, c.seq));
-    if newer {
-        current.insert(
-            key,
-            Current {
-                base_date: s.base_date,
-                seq: r.seq,
-                name: r.name.clone(),
-            },
-        );
-    }
+/// Reads a batch's files on every core; those that vanished, changed while being
+/// read or could not be read are logged and stay in the inbox.
+fn load_all(paths: &[PathBuf], limits: &Limits) -> Vec<Incoming> {
+    paths
+        .par_iter()
+        .filter_map(|path| match Incoming::load(path, limits) {
+            Load::Ready(f) => Some(f),
+            Load::Gone => None,
+            Load::Changed => {
+                tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), "changed while being read; will retry");
+                None
+            }
+            Load::Failed(e) => {
+                tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
+                None
+            }
+        })
+        .collect()
 }
 
 fn log_outcome(r: &Received) {
@@ -859,25 +800,30 @@ fn log_outcome(r: &Received) {
         .as_ref()
         .map(|s| s.leaf.label())
         .unwrap_or_default();
+    let (file, to) = (inbox::log_name(&r.name), inbox::log_name(&r.stored_as));
+    let codes = codes.join(",");
     match r.outcome {
         Outcome::Accepted => {
-            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, leaf = %leaf, codes = %codes.join(","), to = %inbox::log_name(&r.stored_as), "accepted")
+            tracing::info!(file = %file, seq = r.seq, leaf = %leaf, codes = %codes, to = %to, "accepted")
+        }
+        Outcome::Older => {
+            tracing::info!(file = %file, seq = r.seq, leaf = %leaf, outcome = "미반영", codes = %codes, to = %to, "not used (older 기준일)")
         }
         Outcome::Rejected => {
-            tracing::warn!(file = %inbox::log_name(&r.name), seq = r.seq, codes = %codes.join(","), to = %inbox::log_name(&r.stored_as), "rejected")
+            tracing::warn!(file = %file, seq = r.seq, codes = %codes, to = %to, "rejected")
         }
         Outcome::Duplicate => {
-            tracing::info!(file = %inbox::log_name(&r.name), seq = r.seq, to = %inbox::log_name(&r.stored_as), "duplicate")
+            tracing::info!(file = %file, seq = r.seq, to = %to, "duplicate")
         }
     }
 }
 
 /// `<id>_공약추진현황` — the stable report name managers bookmark.
-pub fn report_stem(pledge_id: &str) -> String {
+pub(crate) fn report_stem(pledge_id: &str) -> String {
     format!("{pledge_id}_공약추진현황")
 }
 
-pub fn report_path(outbox: &Path, pledge_id: &str) -> PathBuf {
+pub(crate) fn report_path(outbox: &Path, pledge_id: &str) -> PathBuf {
     outbox.join(format!("{}.xlsx", report_stem(pledge_id)))
 }
 
@@ -892,4 +838,58 @@ fn load_digests(outbox: &Path, catalog: &Catalog) -> HashMap<String, String> {
             Some((p.id.clone(), d.trim().to_owned()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_stops_at_the_file_or_the_byte_limit_and_takes_at_least_one() {
+        let limit = BatchLimit {
+            files: 3,
+            bytes: 100,
+        };
+        assert_eq!(limit.take([10, 10, 10, 10]), 3, "file limit");
+        assert_eq!(limit.take([60, 40, 1]), 2, "exactly at the byte limit");
+        assert_eq!(limit.take([60, 41, 1]), 1, "over it");
+        assert_eq!(limit.take([500, 1]), 1, "a file over the limit goes alone");
+        assert_eq!(limit.take(std::iter::empty()), 0);
+        assert_eq!(BATCH.take(std::iter::repeat_n(0, 5000)), 1000);
+    }
+
+    #[test]
+    fn a_file_result_is_the_record_seen_by_the_command_line() {
+        let r = Received {
+            seq: 3,
+            received_at: Local::now(),
+            name: "a.xlsx".into(),
+            size: 1,
+            hash: ContentHash::from("h"),
+            outcome: Outcome::Older,
+            stored_as: "accepted/a.xlsx".into(),
+            pledge_id: None,
+            findings: vec![crate::core::finding::Finding::new(
+                crate::core::finding::Code::Older,
+                None,
+                "x",
+            )],
+            submission: None,
+            named: None,
+        };
+        let f = FileResult::of(&r, false);
+        assert_eq!(
+            (f.outcome, f.codes, f.recovered),
+            (
+                Outcome::Older,
+                vec![crate::core::finding::Code::Older],
+                false
+            )
+        );
+        let s = BatchSummary {
+            files: vec![FileResult::of(&r, true)],
+            ..Default::default()
+        };
+        assert_eq!((s.count(Outcome::Older), s.rejected()), (1, 0));
+    }
 }

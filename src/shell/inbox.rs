@@ -1,16 +1,17 @@
-//! The drop folder: which entries are submissions, where they go, and the notes left
-//! beside rejected files (SPEC §6). File-system edge code only; no decisions about
-//! content are made here.
+//! The drop folder: which entries are submissions, the text of the notes left beside
+//! received files, and atomic writes (SPEC §6). File-system edge code; which folder
+//! and name a file gets is decided in `core::intake`.
 
-use crate::core::consolidate::Outcome;
 use crate::core::finding::{Finding, Severity};
+pub use crate::core::intake::{
+    ACCEPTED_DIR, REJECTED_DIR, error_note_name, free_name_among, outcome_dir, review_name,
+};
+use crate::core::model::Outcome;
 use crate::core::normalize::nfc;
 use anyhow::{Context, Result};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-pub const ACCEPTED_DIR: &str = "accepted";
-pub const REJECTED_DIR: &str = "rejected";
 /// Our own state inside the inbox (ledger, lock): hidden, so never taken as input.
 pub const STATE_DIR: &str = ".gongyak";
 
@@ -89,14 +90,6 @@ pub fn scan(inbox: &Path) -> Result<Vec<Entry>> {
     Ok(paths.iter().map(|p| classify(p)).collect())
 }
 
-/// The folder (relative to the inbox) an outcome's files go to.
-pub fn outcome_dir(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Accepted | Outcome::Duplicate => ACCEPTED_DIR,
-        Outcome::Rejected => REJECTED_DIR,
-    }
-}
-
 /// A name in `dir` that overwrites nothing: `a.xlsx`, `a (2).xlsx`, … also keeping the
 /// `<stem>.오류.txt` / `<stem>.검토.xlsx` companions free. `taken` tells names already
 /// promised elsewhere (in this batch, or recorded in the ledger).
@@ -116,48 +109,6 @@ pub fn list_names(dir: &Path) -> std::collections::HashSet<String> {
         .unwrap_or_default()
 }
 
-/// [`free_name`] where `occupied` tells whether a name (the file's or a companion's)
-/// is in use, e.g. from [`list_names`] and the names promised so far.
-pub fn free_name_among(name: &str, occupied: impl Fn(&str) -> bool) -> String {
-    let (stem, ext) = split_name(name);
-    // Room for " (n)" and the longest companion suffix within the 255-byte limit most
-    // file systems put on a name.
-    let ext = truncate_bytes(ext, 40);
-    let budget = MAX_NAME_BYTES - ext.len().max(".검토.xlsx".len()) - " (99999)".len();
-    let stem = truncate_bytes(stem, budget);
-    for n in 1.. {
-        let candidate_stem = if n == 1 {
-            stem.to_owned()
-        } else {
-            format!("{stem} ({n})")
-        };
-        let candidate = format!("{candidate_stem}{ext}");
-        let clash = occupied(&candidate)
-            || occupied(&error_note_name(&candidate))
-            || occupied(&review_name(&candidate));
-        if !clash {
-            return candidate;
-        }
-    }
-    unreachable!("an unbounded counter always finds a free name")
-}
-
-/// The usual limit on one file name's length in bytes (ext4, NTFS in UTF-16 is 255
-/// units, which UTF-8 Korean never exceeds at 255 bytes).
-const MAX_NAME_BYTES: usize = 255;
-
-/// The longest prefix of `s` within `max` bytes, cut at a character boundary.
-fn truncate_bytes(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
 /// A file name made safe for a one-line log: control characters escaped.
 pub fn log_name(name: &str) -> String {
     name.chars()
@@ -171,23 +122,6 @@ pub fn log_name(name: &str) -> String {
         .collect()
 }
 
-fn split_name(name: &str) -> (&str, &str) {
-    match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i..]),
-        _ => (name, ""),
-    }
-}
-
-/// `<stem>.오류.txt` for a stored file name.
-pub fn error_note_name(stored: &str) -> String {
-    format!("{}.오류.txt", split_name(stored).0)
-}
-
-/// `<stem>.검토.xlsx` for a stored file name.
-pub fn review_name(stored: &str) -> String {
-    format!("{}.검토.xlsx", split_name(stored).0)
-}
-
 /// The NFC name of a path's file name (a Mac sends NFD).
 pub fn display_name(path: &Path) -> String {
     nfc(&path
@@ -199,23 +133,41 @@ pub fn display_name(path: &Path) -> String {
 /// The text of `<name>.오류.txt`: every finding, in plain Korean, with CRLF line ends
 /// and a BOM so Windows Notepad shows it correctly.
 pub fn error_note(name: &str, received: &str, findings: &[Finding]) -> Vec<u8> {
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity() == Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity() == Severity::Warning)
-        .count();
+    note(name, received, Outcome::Rejected, findings)
+}
+
+/// The note beside a received file (`.오류.txt` for a rejected one, `.검토결과.txt`
+/// for any other with findings): the outcome, what to do, every finding with its
+/// place. UTF-8 with a BOM and CRLF line ends, so Windows Notepad shows it correctly.
+pub fn note(name: &str, received: &str, outcome: Outcome, findings: &[Finding]) -> Vec<u8> {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity() == s).count();
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let todo = match outcome {
+        Outcome::Rejected => {
+            "아래 오류를 고친 뒤 파일을 다시 제출 폴더에 넣어 주십시오. 자동으로 다시 검토합니다."
+        }
+        Outcome::Accepted if warnings > 0 => {
+            "접수되어 보고서에 반영되었습니다. 아래 경고를 확인하고, 고칠 것이 있으면 파일을 고쳐 \
+             다시 제출 폴더에 넣어 주십시오."
+        }
+        Outcome::Accepted => "접수되어 보고서에 반영되었습니다. 아래 안내를 확인해 주십시오.",
+        Outcome::Older => {
+            "접수되었지만 보고서에는 반영되지 않았습니다(미반영). 아래 안내를 확인해 주십시오."
+        }
+        Outcome::Duplicate => "이미 접수된 파일과 같아 보고서에는 바뀐 것이 없습니다.",
+    };
     let mut lines = vec![
-        "공약 추진계획 제출 검토 결과: 반려".to_owned(),
+        format!("공약 추진계획 제출 검토 결과: {}", outcome.label()),
         String::new(),
         format!("파일: {name}"),
         format!("받은 시각: {received}"),
-        format!("오류 {errors}건, 경고 {warnings}건"),
+        format!("오류 {errors}건, 경고 {warnings}건, 안내 {infos}건"),
         String::new(),
-        "아래 오류를 고친 뒤 파일을 다시 제출 폴더에 넣어 주세요. 자동으로 다시 검토합니다."
-            .to_owned(),
+        todo.to_owned(),
         String::new(),
     ];
     for (i, f) in findings.iter().enumerate() {
@@ -315,19 +267,6 @@ mod tests {
             free_name(dir.path(), "c.xlsx", |n| n == "c.xlsx"),
             "c (2).xlsx"
         );
-    }
-
-    #[test]
-    fn very_long_names_are_shortened_to_fit_with_their_companions() {
-        let dir = tempfile::tempdir().unwrap();
-        let long = format!("{}.xlsx", "가".repeat(120)); // 365 bytes
-        let first = free_name(dir.path(), &long, |_| false);
-        assert!(first.len() <= 255 && first.ends_with(".xlsx"));
-        std::fs::write(dir.path().join(&first), b"x").unwrap();
-        let second = free_name(dir.path(), &long, |_| false);
-        assert_ne!(first, second);
-        assert!(review_name(&second).len() <= 255, "{}", second.len());
-        std::fs::write(dir.path().join(review_name(&second)), b"x").unwrap();
     }
 
     #[test]

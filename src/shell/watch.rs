@@ -19,7 +19,8 @@
 //! down (nothing left arriving or settling), or every [`REPORT_INTERVAL`] during a
 //! long burst.
 
-use crate::shell::engine::{Config, Engine, Incoming, Load};
+use crate::core::model::PledgeId;
+use crate::shell::engine::{Config, Engine, Incoming, IntakeError, Load};
 use crate::shell::inbox::{self, Entry};
 use anyhow::{Context, Result};
 use notify::event::{AccessKind, AccessMode};
@@ -57,11 +58,6 @@ impl Default for WatchOptions {
 pub const UNREADABLE_GRACE: Duration = Duration::from_secs(10);
 /// Report writes during a long burst happen at most this often.
 pub const REPORT_INTERVAL: Duration = Duration::from_secs(2);
-/// Files taken in one batch (one ledger sync). Small enough that a stop request is
-/// answered within a second or so, large enough that a burst needs few syncs.
-const MAX_BATCH: usize = 256;
-/// Bytes read into memory for one batch (files are limited to a few tens of MB each).
-const MAX_BATCH_BYTES: u64 = 256 * 1024 * 1024;
 /// Polling interval used when native events cannot be had (e.g. the inotify limit).
 const FALLBACK_POLL: Duration = Duration::from_secs(2);
 /// After the ledger could not be written, wait this long before the next try.
@@ -287,7 +283,7 @@ pub fn watch(cfg: Config, opts: WatchOptions) -> Result<()> {
             paused_until = None;
             match take_ready(&mut engine, &mut state.pending, opts.settle, now) {
                 Ok(changed) => reports.mark(changed),
-                Err(e) if engine.ledger().is_broken() => return Err(e),
+                Err(e) if e.is_fatal() => return Err(e.into()),
                 Err(e) => {
                     tracing::error!(error = %format!("{e:#}"), "batch not recorded; its files stay in the inbox and are retried");
                     paused_until = Some(now + FAILURE_BACKOFF);
@@ -385,7 +381,7 @@ fn take_ready(
     pending: &mut HashMap<PathBuf, Pending>,
     settle: Duration,
     now: Instant,
-) -> Result<BTreeSet<String>> {
+) -> Result<BTreeSet<PledgeId>, IntakeError> {
     let mut ready: Vec<(&PathBuf, &Pending)> = pending
         .iter()
         .filter(|(_, p)| now >= p.ready_at(settle))
@@ -394,16 +390,8 @@ fn take_ready(
         return Ok(BTreeSet::new());
     }
     ready.sort_by(|a, b| (a.1.order, a.0).cmp(&(b.1.order, b.0)));
-    let mut budget = 0u64;
-    let batch: Vec<PathBuf> = ready
-        .into_iter()
-        .take_while(|(_, p)| {
-            budget = budget.saturating_add(p.size);
-            budget <= MAX_BATCH_BYTES || p.size >= MAX_BATCH_BYTES
-        })
-        .take(MAX_BATCH)
-        .map(|(path, _)| path.clone())
-        .collect();
+    let n = engine.batch_limit().take(ready.iter().map(|(_, p)| p.size));
+    let batch: Vec<PathBuf> = ready[..n].iter().map(|(path, _)| (*path).clone()).collect();
 
     let limits = engine.config().limits;
     let loads: Vec<(PathBuf, Load)> = batch
@@ -492,13 +480,13 @@ fn take_ready(
 #[derive(Default)]
 struct Reports {
     /// `Some(set)`: these pledges changed since the last write.
-    dirty: Option<BTreeSet<String>>,
+    dirty: Option<BTreeSet<PledgeId>>,
     last_write: Option<Instant>,
     failed_at: Option<Instant>,
 }
 
 impl Reports {
-    fn mark(&mut self, changed: BTreeSet<String>) {
+    fn mark(&mut self, changed: BTreeSet<PledgeId>) {
         if !changed.is_empty() {
             self.dirty.get_or_insert_with(BTreeSet::new).extend(changed);
         }
@@ -544,7 +532,7 @@ impl Reports {
                             .catalog()
                             .pledges
                             .iter()
-                            .map(|p| p.id.clone())
+                            .map(|p| PledgeId::from(p.id.as_str()))
                             .collect(),
                     );
                 }
@@ -587,7 +575,7 @@ mod tests {
         let now = Instant::now();
         let mut r = Reports::default();
         assert!(!r.should_write(true, now), "nothing dirty");
-        r.mark(BTreeSet::from(["p".to_owned()]));
+        r.mark(BTreeSet::from([PledgeId::from("p")]));
         assert!(r.should_write(true, now), "calm and never written");
         r.last_write = Some(now);
         assert!(!r.should_write(false, now), "burst going on, just written");

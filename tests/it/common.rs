@@ -686,13 +686,20 @@ pub fn burst(n: usize) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Every record of the sandbox's ledger (none when it does not exist yet).
+/// Every record of the sandbox's ledger (none when it does not exist yet), read as
+/// gongyak reads it.
 pub fn ledger(sb: &Sandbox) -> Vec<gongyak::core::consolidate::Received> {
-    std::fs::read_to_string(sb.inbox().join(".gongyak/ledger.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a whole ledger line"))
-        .collect()
+    let path = sb.inbox().join(".gongyak/ledger.jsonl");
+    if !path.exists() {
+        return Vec::new();
+    }
+    gongyak::shell::ledger::read_records(&path).expect("a readable ledger")
+}
+
+/// A note gongyak writes beside a received file (`.오류.txt`, `.검토.xlsx`,
+/// `.검토결과.txt`), not a submitted file.
+pub fn is_note(name: &str) -> bool {
+    name.ends_with(".오류.txt") || name.ends_with(".검토.xlsx") || name.ends_with(".검토결과.txt")
 }
 
 /// Whether an external tool is usable. Under `CI` a missing tool fails the test

@@ -6,6 +6,7 @@ mod common;
 mod faults;
 mod forms;
 mod hostile;
+mod intake;
 mod pipeline;
 mod progress;
 mod report;

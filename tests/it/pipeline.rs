@@ -237,11 +237,10 @@ fn a_resubmission_supersedes_by_base_date_and_a_copy_is_a_duplicate() {
         .iter()
         .find(|r| r.name == "innopolis_옛날.xlsx")
         .unwrap();
-    assert!(
-        old.findings
-            .iter()
-            .any(|f| f.code.as_str() == "W-SUPERSEDED" && f.message.contains("반영되지 않습니다"))
-    );
+    // Accepted but not used (미반영): its own outcome and code.
+    assert_eq!(old.outcome, Outcome::Older);
+    let codes: Vec<&str> = old.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["W-OLDER"]);
     // Duplicate copies never overwrite: both names exist in accepted/.
     assert!(
         sb.files_in("accepted")

@@ -425,12 +425,12 @@ fn assert_accounted_once(sb: &Sandbox, files: &[(String, Vec<u8>)]) {
             "{name}: other content at {}",
             r.stored_as
         );
-        stored.insert(r.stored_as.clone());
+        stored.insert(r.stored_as.to_string());
     }
     let mut on_disk = BTreeSet::new();
     for dir in ["accepted", "rejected"] {
         for f in sb.files_in(dir) {
-            if !(f.ends_with(".오류.txt") || f.ends_with(".검토.xlsx")) {
+            if !is_note(&f) {
                 on_disk.insert(format!("{dir}/{f}"));
             }
         }
@@ -736,6 +736,7 @@ fn byte_identical_files_in_one_batch_are_one_submission_and_a_duplicate() {
         ]
     );
     assert_eq!(records[1].findings[0].code.as_str(), "W-DUPLICATE");
+    // No note: W-DUPLICATE asks nothing of anyone.
     assert_eq!(sb.files_in("accepted"), ["가_원본.xlsx", "나_사본.xlsx"]);
 }
 
@@ -795,4 +796,41 @@ fn a_file_that_cannot_be_moved_is_recorded_once_and_moved_when_it_can() {
     // Retried in place, with a growing wait, not taken as a new arrival each time.
     assert_eq!(d.events("received").len(), 1, "{}", d.log());
     assert_eq!(d.events("accepted").len(), 1, "{}", d.log());
+}
+
+/// Issue 13 item 2: in `watch` every ledger change reaches the report, not only
+/// accepted files: after flawed drops (one no pledge claims), and a duplicate,
+/// 제출이력 lists exactly the ledger's records, as `run` does.
+#[test]
+fn the_history_follows_the_ledger_after_rejections_and_duplicates() {
+    let sb = Sandbox::new();
+    sb.drop_seed();
+    let d = Daemon::running(&sb, &[]);
+    d.wait_for("the seed files", || ledger(&sb).len() == 4);
+    for f in [
+        "sum_mismatch.xlsx",
+        "unknown_program.xlsx",
+        "not_a_workbook.xlsx",
+        "no_cached_values.xlsx",
+    ] {
+        sb.drop_fixture(&format!("flawed/{f}"));
+    }
+    let copy = std::fs::read(fixtures().join("seed/innopolis_투자계획_제출.xlsx")).unwrap();
+    sb.drop_bytes("사본.xlsx", &copy);
+    d.wait_for("every file recorded", || ledger(&sb).len() == 9);
+    let seqs = |sb: &Sandbox| -> Vec<String> {
+        if !sb.report().is_file() {
+            return Vec::new();
+        }
+        let g = read_sheet(&sb.report(), "제출이력");
+        let Some((hr, col)) = g.find("번호") else {
+            return Vec::new();
+        };
+        (hr + 1..g.rows.len())
+            .map(|r| g.get(r, col).to_owned())
+            .filter(|c| c.parse::<u64>().is_ok())
+            .collect()
+    };
+    let want: Vec<String> = ledger(&sb).iter().map(|r| r.seq.to_string()).collect();
+    d.wait_for("제출이력 to list every record", || seqs(&sb) == want);
 }

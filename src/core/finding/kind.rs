@@ -231,6 +231,25 @@ pub enum Kind {
         /// The 기준일 of this file and of the submission that stays current.
         base_date: NaiveDate,
         current: NaiveDate,
+        /// The file that stays current.
+        current_file: String,
+    },
+
+    // ── W-SUPERSEDED ────────────────────────────────────────────────────────
+    /// An accepted file that replaces the current submission of its leaf.
+    Superseded {
+        /// The file replaced, its 기준일 and arrival number.
+        previous: String,
+        base_date: NaiveDate,
+        seq: u64,
+    },
+
+    // ── W-DUPLICATE ─────────────────────────────────────────────────────────
+    /// Byte-identical to a file already taken: nothing changes.
+    Duplicate {
+        /// The first file with these bytes and its arrival number.
+        first: String,
+        seq: u64,
     },
     /// §11: 추진상황 missing (`typed` is `None`) or not one of the seven words.
     Status {
@@ -333,6 +352,8 @@ impl Kind {
             Kind::Overspend { .. } => Code::Overspend,
             Kind::Oversecure { .. } => Code::Oversecure,
             Kind::StatusRate { .. } => Code::StatusRate,
+            Kind::Superseded { .. } => Code::Superseded,
+            Kind::Duplicate { .. } => Code::Duplicate,
         }
     }
 }

@@ -97,11 +97,14 @@ pub(super) fn summary_sheet(
                 ws.write_string_with_format(row, 4, c.base_date.to_string(), &st.text)?;
                 // A later file of this leaf was rejected: the current one still
                 // counts, but its staff have something to fix.
-                let status = match &l.rejected {
+                let mut status = match &l.rejected {
                     Some(rj) => format!("최근 파일 반려: {}", rj.reason()),
                     None if c.warnings > 0 => "접수(경고 있음)".to_owned(),
                     None => "접수".to_owned(),
                 };
+                if c.not_used > 0 {
+                    status.push_str(&format!(", 미반영 {}건", c.not_used));
+                }
                 ws.write_string_with_format(
                     row,
                     5,
