@@ -104,6 +104,8 @@ impl Batch {
         let run = tempfile::tempdir_in(self.dir.path()).expect("run folder");
         let inbox = run.path().join("inbox");
         std::fs::create_dir_all(&inbox).expect("inbox");
+        // gongyak never creates the outbox (a typo must not be written to).
+        std::fs::create_dir_all(run.path().join("outbox")).expect("outbox");
         for f in self.files() {
             let to = inbox.join(f.file_name().expect("name"));
             if std::fs::hard_link(&f, &to).is_err() {

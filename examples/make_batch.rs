@@ -53,6 +53,8 @@ fn main() -> Result<()> {
     }
     let started = Instant::now();
     let w = write_batch(&spec, &dir.join("templates"), &dir.join("inbox"))?;
+    // gongyak run never creates the outbox; the batch folder is ready to run in.
+    std::fs::create_dir_all(dir.join("outbox"))?;
     println!(
         "{} files ({:.1} MB) over {} pledges in {} ({:.1} s)",
         w.files,

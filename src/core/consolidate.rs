@@ -4,7 +4,7 @@
 use crate::core::definition::{LeafKey, Pledge};
 use crate::core::finding::{Code, Finding, Severity};
 use crate::core::model::{
-    AmountRow, IndicatorRow, Investment, Precedence, Progress, RoadmapItem, Submission,
+    AmountRow, Column, IndicatorRow, Investment, Precedence, Progress, RoadmapItem, Submission,
     TargetValue, Targets,
 };
 use chrono::{DateTime, Local, NaiveDate};
@@ -69,13 +69,14 @@ pub struct CurrentSubmission {
     pub not_used: usize,
 }
 
-/// One investment table: the 계 row and one row per source, columns
-/// 총계, 기투자, term years…, 임기후.
+/// One investment table: the 계 row and one row per source, each read by
+/// [`Column`] (`row.total`, `row.get(Column::Year(2024))`) in the order of
+/// [`PledgeReport::columns`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvestmentTable {
-    pub sum: Vec<Decimal>,
+    pub sum: AmountRow,
     /// In the definition's source order.
-    pub sources: Vec<(String, Vec<Decimal>)>,
+    pub sources: Vec<(String, AmountRow)>,
 }
 
 /// The table of one program (사업별), with its sub-programs when it has them.
@@ -213,8 +214,9 @@ impl HistoryRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PledgeReport {
     pub pledge: Pledge,
-    /// Column headers in order: 총계, 기투자, 2022년…, 임기후.
-    pub columns: Vec<String>,
+    /// The columns of every investment table, in order ([`Pledge::columns`]); their
+    /// headers are [`Pledge::column_label`].
+    pub columns: Vec<Column>,
     pub leaves: Vec<LeafStatus>,
     pub total: InvestmentTable,
     pub programs: Vec<ProgramTable>,
@@ -322,13 +324,10 @@ fn table_of(
                     acc.add(r);
                 }
             }
-            (s.clone(), acc.cells(pledge.term.years()))
+            (s.clone(), acc)
         })
         .collect();
-    InvestmentTable {
-        sum: sum.cells(pledge.term.years()),
-        sources,
-    }
+    InvestmentTable { sum, sources }
 }
 
 /// Builds the report of one pledge from every ledger record (in arrival order).
@@ -491,14 +490,14 @@ where
     let mut declared = vec![DeclaredCheck {
         label: "계".to_owned(),
         declared: pledge.declared.total,
-        actual: total.sum[0],
+        actual: total.sum.total,
     }];
     for (name, cells) in &total.sources {
         if let Some(d) = pledge.declared_for(name) {
             declared.push(DeclaredCheck {
                 label: name.clone(),
                 declared: d,
-                actual: cells[0],
+                actual: cells.total,
             });
         }
     }
@@ -573,13 +572,9 @@ where
         .map(|l| leaf_progress(pledge, l, &current, records()))
         .collect();
 
-    let mut columns = vec!["총계".to_owned(), pledge.before_label.clone()];
-    columns.extend(pledge.term.years().map(|y| format!("{y}년")));
-    columns.push(pledge.after_label.clone());
-
     PledgeReport {
         pledge: pledge.clone(),
-        columns,
+        columns: pledge.columns(),
         leaves,
         total,
         programs,

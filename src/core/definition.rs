@@ -3,6 +3,7 @@
 //! Everything about a pledge (years, programs, sources, budgets, indicators) comes from
 //! here, never from `src/`, because a city runs dozens of pledges through one daemon.
 
+use crate::core::model::Column;
 use crate::core::normalize::{compact, label_key, similarity};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -216,6 +217,26 @@ impl<'a> Leaf<'a> {
 }
 
 impl Pledge {
+    /// The columns of every investment table of this pledge, in order: 총계, before,
+    /// each term year, after. The one place the order is decided.
+    pub fn columns(&self) -> Vec<Column> {
+        let mut out = vec![Column::Total, Column::Before];
+        out.extend(self.term.years().map(Column::Year));
+        out.push(Column::After);
+        out
+    }
+
+    /// The header of a column as this pledge labels it (its own `before_label` and
+    /// `after_label`, e.g. 기투자/임기후 or 기집행/향후).
+    pub fn column_label(&self, column: Column) -> String {
+        match column {
+            Column::Total => "총계".to_owned(),
+            Column::Before => self.before_label.clone(),
+            Column::Year(y) => format!("{y}년"),
+            Column::After => self.after_label.clone(),
+        }
+    }
+
     /// Every leaf in plan order.
     pub fn leaves(&self) -> Vec<Leaf<'_>> {
         let mut out = Vec::new();

@@ -9,6 +9,18 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// One column of an investment table, in table order (`Ord` sorts them so): 총계,
+/// the pledge's `before_label`, each term year, its `after_label`. Labels come from
+/// [`Pledge::column_label`](crate::core::definition::Pledge::column_label), never from
+/// literals, because a pledge may call 기투자/임기후 something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Column {
+    Total,
+    Before,
+    Year(i32),
+    After,
+}
+
 /// The columns of an investment row, in 백만원.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountRow {
@@ -33,12 +45,19 @@ impl AmountRow {
         }
     }
 
-    /// The row as a list in table order: 총계, 기투자, years…, 임기후.
-    pub fn cells(&self, years: impl Iterator<Item = i32>) -> Vec<Decimal> {
-        let mut out = vec![self.total, self.before];
-        out.extend(years.map(|y| self.years.get(&y).copied().unwrap_or_default()));
-        out.push(self.after);
-        out
+    /// The row in the given column order (e.g. [`Pledge::columns`](crate::core::definition::Pledge::columns)).
+    pub fn cells(&self, columns: &[Column]) -> Vec<Decimal> {
+        columns.iter().map(|c| self.get(*c)).collect()
+    }
+
+    /// The amount in one column (0 for a year the row does not have).
+    pub fn get(&self, column: Column) -> Decimal {
+        match column {
+            Column::Total => self.total,
+            Column::Before => self.before,
+            Column::Year(y) => self.years.get(&y).copied().unwrap_or_default(),
+            Column::After => self.after,
+        }
     }
 }
 

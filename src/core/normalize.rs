@@ -44,6 +44,54 @@ fn is_plain(s: &str) -> bool {
         .all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
 }
 
+/// The canonical labels of the plan's tables, which [`label_key`] folds synonyms into
+/// (합계 → 계, 총사업비 → 총계, 기집행 → 기투자 …). Parsers compare with these rather
+/// than with string literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// 계: the sum row.
+    Sum,
+    /// 총계: the total column.
+    Total,
+    /// 기투자: before the term.
+    Before,
+    /// 임기후: after the term.
+    After,
+    /// 구분: the header of a table's label column.
+    Heading,
+}
+
+impl Label {
+    const ALL: [Label; 5] = [
+        Label::Sum,
+        Label::Total,
+        Label::Before,
+        Label::After,
+        Label::Heading,
+    ];
+
+    /// The canonical text, which [`label_key`] returns for the label and its synonyms.
+    pub fn key(self) -> &'static str {
+        match self {
+            Label::Sum => "계",
+            Label::Total => "총계",
+            Label::Before => "기투자",
+            Label::After => "임기후",
+            Label::Heading => "구분",
+        }
+    }
+
+    /// The label a [`label_key`] result is, if it is one of these.
+    pub fn of(key: &str) -> Option<Label> {
+        Label::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    /// Whether a [`label_key`] result is this label.
+    pub fn is(self, key: &str) -> bool {
+        self.key() == key
+    }
+}
+
 /// A label after compaction and synonym folding: the key tables are matched by.
 pub fn label_key(s: &str) -> String {
     let c = compact(s);
@@ -53,11 +101,15 @@ pub fn label_key(s: &str) -> String {
         _ => c,
     };
     match base.as_str() {
-        "계" | "합계" | "소계" | "합" => "계".to_owned(),
-        "총계" | "총사업비" | "총액" | "사업비계" => "총계".to_owned(),
-        "기투자" | "기투자액" | "기투자분" | "기집행" => "기투자".to_owned(),
-        "임기후" | "임기이후" | "임기후투자" | "향후" => "임기후".to_owned(),
-        "구분" | "항목" => "구분".to_owned(),
+        "계" | "합계" | "소계" | "합" => Label::Sum.key().to_owned(),
+        "총계" | "총사업비" | "총액" | "사업비계" => Label::Total.key().to_owned(),
+        "기투자" | "기투자액" | "기투자분" | "기집행" => {
+            Label::Before.key().to_owned()
+        }
+        "임기후" | "임기이후" | "임기후투자" | "향후" => {
+            Label::After.key().to_owned()
+        }
+        "구분" | "항목" => Label::Heading.key().to_owned(),
         _ => match parse_year_label(&base) {
             Some(y) => format!("{y}년"),
             None => base,
@@ -363,6 +415,21 @@ mod tests {
             assert_eq!(compact(s), full, "{s:?}");
             assert_eq!(nfc(s), s.nfc().collect::<String>(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn synonyms_fold_to_the_canonical_labels() {
+        for (typed, label) in [
+            ("합 계", Label::Sum),
+            ("총사업비", Label::Total),
+            ("기집행", Label::Before),
+            ("임기 이후", Label::After),
+            ("항목", Label::Heading),
+        ] {
+            assert_eq!(Label::of(&label_key(typed)), Some(label), "{typed}");
+            assert!(label.is(&label_key(typed)));
+        }
+        assert_eq!(Label::of(&label_key("국비")), None);
     }
 
     #[test]

@@ -148,15 +148,6 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
     }
 }
 
-fn col_label(kind: ColKind, pledge: &Pledge) -> String {
-    match kind {
-        ColKind::Total => "총계".into(),
-        ColKind::Before => pledge.before_label.clone(),
-        ColKind::Year(y) => format!("{y}년"),
-        ColKind::After => pledge.after_label.clone(),
-    }
-}
-
 fn row_label(kind: &RowKind) -> String {
     match kind {
         RowKind::Sum => "계".into(),
@@ -222,7 +213,7 @@ fn mismatches(inv: &DraftInvestment, pledge: &Pledge) -> Vec<Mismatch> {
         if let Some(sum) = parts.filter(|s| *s != stated.raw) {
             out.push(Mismatch {
                 line: SumLine::Column {
-                    column: col_label(*kind, pledge),
+                    column: pledge.column_label(*kind),
                     parts: source_names.clone(),
                 },
                 stated,

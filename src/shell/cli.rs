@@ -6,6 +6,7 @@ use crate::core::definition::Catalog;
 use crate::core::finding::has_errors;
 use crate::core::read::Limits;
 use crate::shell::engine::{AlreadyRunning, Config, Engine};
+use crate::shell::inbox::MissingFolder;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,39 +29,72 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Folders shared by the commands that touch the inbox.
+/// The folders of the commands that use the inbox and its ledger.
 #[derive(Args, Debug, Clone)]
-pub struct Dirs {
-    /// Drop folder where staff put their workbooks.
+pub struct Folders {
+    /// Drop folder where staff put their workbooks (must exist).
     #[arg(long, default_value = "inbox")]
     pub inbox: PathBuf,
-    /// Folder where the report workbooks are written.
+    /// Folder where the report workbooks are written (must exist).
     #[arg(long, default_value = "outbox")]
     pub outbox: PathBuf,
     /// Folder with the pledge definitions (*.toml).
     #[arg(long, default_value = "templates")]
     pub templates: PathBuf,
-    /// Folder for the ledger and the lock file [default: <inbox>/.gongyak].
+    /// Folder for the ledger and the lock file, created if missing; on a server, keep
+    /// it outside the shared inbox, e.g. /var/lib/gongyak [default: <inbox>/.gongyak].
     #[arg(long)]
     pub state: Option<PathBuf>,
+}
+
+/// [`Folders`] plus what matters to the commands that read submitted files.
+#[derive(Args, Debug, Clone)]
+pub struct Dirs {
+    #[command(flatten)]
+    pub folders: Folders,
     /// Largest file accepted, in megabytes.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub max_file_mb: u64,
 }
 
-impl Dirs {
+impl Folders {
     fn config(&self) -> Config {
         Config {
             inbox: self.inbox.clone(),
             outbox: self.outbox.clone(),
             templates: self.templates.clone(),
             state: self.state.clone(),
-            limits: Limits {
-                max_file_bytes: self.max_file_mb.saturating_mul(1024 * 1024),
-                ..Limits::default()
-            },
+            limits: Limits::default(),
         }
     }
+}
+
+impl Dirs {
+    fn config(&self) -> Config {
+        let mut cfg = self.folders.config();
+        cfg.limits.max_file_bytes = self.max_file_mb.saturating_mul(1024 * 1024);
+        cfg
+    }
+}
+
+/// Bounds of `--poll` and `--rescan`, in seconds: below one second the daemon would
+/// list the inbox many times a second for nothing; above a day it is a typo.
+const MIN_INTERVAL_S: f64 = 1.0;
+const MAX_INTERVAL_S: f64 = 86_400.0;
+
+/// Parses an interval in seconds within [`MIN_INTERVAL_S`]..=[`MAX_INTERVAL_S`]; a
+/// usage error (exit 2) otherwise, never a panic on `-1`, `nan` or `inf`.
+fn interval(text: &str) -> Result<std::time::Duration, String> {
+    let range =
+        format!("{MIN_INTERVAL_S}초 이상 {MAX_INTERVAL_S}초 이하의 초 단위 숫자를 넣어 주십시오");
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}'은(는) 숫자가 아닙니다. {range}."))?;
+    if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&secs) {
+        return Err(format!("{text}초는 쓸 수 없습니다. {range}."));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 #[derive(Subcommand, Debug)]
@@ -69,16 +103,18 @@ pub enum Command {
     Watch {
         #[command(flatten)]
         dirs: Dirs,
-        /// Poll every N seconds instead of using file-system events (for network
-        /// shares such as SMB/NFS, where events never arrive).
-        #[arg(long, value_name = "SECONDS")]
-        poll: Option<f64>,
+        /// Poll every N seconds (at least 1) instead of using file-system events (for
+        /// network shares such as SMB/NFS, where events never arrive).
+        #[arg(long, value_name = "SECONDS", value_parser = interval)]
+        poll: Option<std::time::Duration>,
         /// How long a file's size and time must stay unchanged before it is taken.
-        #[arg(long, value_name = "MILLISECONDS", default_value_t = 500)]
+        #[arg(long, value_name = "MILLISECONDS", default_value_t = 500,
+              value_parser = clap::value_parser!(u64).range(0..=60_000))]
         settle_ms: u64,
-        /// Full rescan of the inbox every N seconds, the safety net for lost events.
-        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-        rescan: f64,
+        /// Full rescan of the inbox every N seconds (at least 1), the safety net for
+        /// lost events.
+        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = interval)]
+        rescan: std::time::Duration,
     },
     /// Process what is in the inbox now, write the reports, and exit (for cron and tests).
     Run {
@@ -94,10 +130,12 @@ pub enum Command {
         #[arg(long, default_value = "templates")]
         templates: PathBuf,
     },
-    /// Rebuild the reports from the ledger (nothing in the inbox is touched).
+    /// Rebuild the reports from the ledger (nothing in the inbox is touched). While
+    /// `gongyak watch` runs on the same inbox it keeps the reports current itself, and
+    /// this command exits 2 (the daemon holds the lock).
     Report {
         #[command(flatten)]
-        dirs: Dirs,
+        folders: Folders,
     },
     /// Write the blank submission form of every program into <templates>/forms, one
     /// Excel file per program (or sub-program), ready to mail to the staff who fill it.
@@ -143,8 +181,12 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if let Some(a) = e.downcast_ref::<AlreadyRunning>() {
+            if let Some(ReportWhileRunning(running)) = e.downcast_ref() {
+                eprintln!("gongyak: {}", report_while_running_ko(running));
+            } else if let Some(a) = e.downcast_ref::<AlreadyRunning>() {
                 eprintln!("gongyak: {}", already_running_ko(a));
+            } else if let Some(missing) = e.downcast_ref::<MissingFolder>() {
+                eprintln!("gongyak: {missing}");
             } else {
                 eprintln!("gongyak: 오류: {e:#}");
             }
@@ -200,6 +242,42 @@ fn unreadable_ko(f: &std::path::Path, e: &std::io::Error) -> String {
     format!("{}: {what} (기술 정보: {e})", f.display())
 }
 
+/// `report` while the daemon runs: the lock is held, and the daemon already rewrites
+/// the reports after every change, so the operator is told that rather than only
+/// "another gongyak is running".
+fn report_locked(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<AlreadyRunning>() {
+        Ok(running) => anyhow::Error::new(ReportWhileRunning(running)),
+        Err(e) => e,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct ReportWhileRunning(AlreadyRunning);
+
+/// `report` beside the daemon: the daemon keeps the reports current, so there is
+/// nothing to do; how to force a rebuild all the same.
+fn report_while_running_ko(a: &AlreadyRunning) -> String {
+    let holder = a
+        .holder
+        .trim()
+        .trim_start_matches("(process ")
+        .trim_end_matches(')');
+    let pid = if holder.is_empty() {
+        String::new()
+    } else {
+        format!("프로세스 번호 {holder}, ")
+    };
+    format!(
+        "제출 폴더 {}에서 gongyak watch가 실행 중이어서 보고서를 다시 만들 수 없습니다. 실행 \
+         중인 watch가 접수·반려가 있을 때마다 보고서를 자동으로 다시 쓰므로 따로 만들 필요가 \
+         없습니다. 그래도 지금 다시 만들려면 watch를 멈춘 뒤(systemctl stop gongyak) gongyak \
+         report를 실행해 주십시오. ({pid}잠금 파일: {})",
+        a.inbox, a.lock
+    )
+}
+
 fn run(cmd: Command) -> anyhow::Result<u8> {
     match cmd {
         Command::Run { dirs } => {
@@ -209,8 +287,8 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             println!("{}", summary_line(&summary));
             Ok(u8::from(rejected > 0))
         }
-        Command::Report { dirs } => {
-            let mut engine = Engine::open(dirs.config())?;
+        Command::Report { folders } => {
+            let mut engine = Engine::open(folders.config()).map_err(report_locked)?;
             for p in engine.write_reports(None, true)? {
                 println!("{}", p.display());
             }
@@ -253,7 +331,8 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
         Command::Template { templates, out } => {
             let catalog = Catalog::load(&templates)?;
             let out = out.unwrap_or_else(|| templates.join(crate::xlsx::forms::FORMS_DIR));
-            for p in crate::xlsx::forms::write_forms(&catalog, &out)? {
+            let forms = crate::xlsx::forms::form_files(&catalog)?;
+            for p in crate::shell::fsio::write_all(&out, &forms)? {
                 println!("{}", p.display());
             }
             Ok(0)
@@ -265,9 +344,9 @@ fn run(cmd: Command) -> anyhow::Result<u8> {
             rescan,
         } => {
             let opts = crate::shell::watch::WatchOptions {
-                poll: poll.map(std::time::Duration::from_secs_f64),
+                poll,
                 settle: std::time::Duration::from_millis(settle_ms),
-                rescan: std::time::Duration::from_secs_f64(rescan.max(0.1)),
+                rescan,
             };
             crate::shell::watch::watch(dirs.config(), opts)?;
             Ok(0)

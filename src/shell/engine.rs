@@ -19,6 +19,7 @@ use crate::core::definition::Catalog;
 use crate::core::intake::{self, Arrival, Decision, Folders};
 use crate::core::model::{ContentHash, Outcome, PledgeId, Received};
 use crate::core::read::Limits;
+use crate::shell::fsio;
 use crate::shell::inbox::{self, Entry};
 use crate::shell::ledger::Ledger;
 use anyhow::{Context, Result, bail};
@@ -298,6 +299,11 @@ impl Incoming {
         check::check(&self.bytes, catalog, limits)
     }
 
+    /// The bytes read (empty for a file over the size limit, which is only hashed).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Size and modification time when it was read.
     pub fn stamp(&self) -> (u64, Option<std::time::SystemTime>) {
         (self.stamp.len, self.stamp.modified)
@@ -417,14 +423,7 @@ impl Engine {
     /// Invalid definitions, a second instance, an unusable inbox or ledger.
     pub fn open(cfg: Config) -> Result<Self> {
         let catalog = Catalog::load(&cfg.templates)?;
-        if !cfg.inbox.is_dir() {
-            std::fs::create_dir_all(&cfg.inbox).with_context(|| {
-                format!(
-                    "제출 폴더 {}가 없고 만들 수도 없습니다. --inbox 경로와 권한을 확인해 주십시오 (기술 정보)",
-                    cfg.inbox.display()
-                )
-            })?;
-        }
+        inbox::prepare_folders(&cfg.inbox, &cfg.outbox)?;
         let locks = lock_inbox(&cfg)?;
         let ledger = Ledger::open(&cfg.state_dir().join("ledger.jsonl"))?;
         // Temp files of writes a crash interrupted; the lock says none is ours now.
@@ -434,7 +433,7 @@ impl Engine {
             cfg.inbox.join(inbox::ACCEPTED_DIR),
             cfg.inbox.join(inbox::REJECTED_DIR),
         ] {
-            inbox::remove_stale_temps(&dir);
+            fsio::remove_stale_temps(&dir);
         }
         let digests = load_digests(&cfg.outbox, &catalog);
         Ok(Self {
@@ -685,13 +684,13 @@ impl Engine {
         };
         let received = record.received_at.format("%Y-%m-%d %H:%M:%S").to_string();
         let note = inbox::note(&record.name, &received, record.outcome, &record.findings);
-        inbox::atomic_write(&dir.join(note_name), &note)?;
+        fsio::atomic_write(&dir.join(note_name), &note)?;
         if record.outcome != Outcome::Rejected {
             return Ok(());
         }
         match crate::xlsx::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
             Ok(Some(review)) => {
-                inbox::atomic_write(&dir.join(intake::review_name(&stored)), &review)
+                fsio::atomic_write(&dir.join(intake::review_name(&stored)), &review)
             }
             Ok(None) => Ok(()),
             Err(e) => {
@@ -729,15 +728,18 @@ impl Engine {
                     return Ok(None);
                 }
                 let bytes = crate::xlsx::render::render_report(report, now)?;
-                inbox::atomic_write(&path, &bytes)?;
+                fsio::atomic_write(&path, &bytes)?;
                 if changed {
                     let history = outbox.join("history");
+                    // Our own subfolder of the outbox: made when missing.
+                    std::fs::create_dir_all(&history)
+                        .with_context(|| format!("cannot create {}", history.display()))?;
                     let stem = report_stem(&pledge.id);
-                    inbox::atomic_write(
+                    fsio::atomic_write(
                         &history.join(format!("{stem}_{}.xlsx", now.format("%Y%m%d-%H%M%S-%3f"))),
                         &bytes,
                     )?;
-                    inbox::atomic_write(
+                    fsio::atomic_write(
                         &history.join(format!(".{}.sha256", pledge.id)),
                         digest.as_bytes(),
                     )?;

@@ -15,6 +15,51 @@ use std::path::{Path, PathBuf};
 /// Our own state inside the inbox (ledger, lock): hidden, so never taken as input.
 pub const STATE_DIR: &str = ".gongyak";
 
+/// The dated copies of the reports, under the outbox.
+pub const HISTORY_DIR: &str = "history";
+
+/// A folder the operator names that is not there: gongyak never creates the inbox or
+/// the outbox, since a typo or an unmounted share would otherwise be watched as an
+/// empty local folder while staff drop their files elsewhere.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{what}({path})가 없습니다{detail}. 경로가 맞는지, 공유 폴더가 연결(마운트)되어 있는지 확인해 주십시오. 새로 쓰려면 폴더를 먼저 만든 뒤 다시 실행해 주십시오."
+)]
+pub struct MissingFolder {
+    /// `제출 폴더` or `보고서 폴더`.
+    pub what: &'static str,
+    /// Absolute, so the operator sees where gongyak looked.
+    pub path: String,
+    /// ` (폴더가 아닌 파일입니다)` when something else is there.
+    pub detail: &'static str,
+}
+
+/// Checks that the inbox and the outbox exist. gongyak's own subfolders
+/// (`accepted/`, `rejected/`, `history/`) are made when first needed, the state
+/// folder by the lock.
+///
+/// # Errors
+/// [`MissingFolder`] for an inbox or outbox that is missing or not a folder.
+pub fn prepare_folders(inbox: &Path, outbox: &Path) -> Result<()> {
+    for (what, dir) in [("제출 폴더", inbox), ("보고서 폴더", outbox)] {
+        if !dir.is_dir() {
+            let detail = if dir.exists() {
+                " (폴더가 아닌 파일입니다)"
+            } else {
+                ""
+            };
+            let path = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+            return Err(MissingFolder {
+                what,
+                path: path.display().to_string(),
+                detail,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Office lock and temp files, hidden files: never submissions, never moved.
 pub fn is_ignored_name(name: &str) -> bool {
     let lower = name.to_lowercase();
@@ -184,57 +229,6 @@ pub fn note(name: &str, received: &str, outcome: Outcome, findings: &[Finding]) 
     out.extend(lines.join("\r\n").into_bytes());
     out.extend(b"\r\n");
     out
-}
-
-/// Prefix and suffix of the temp files [`atomic_write`] renames into place.
-const TEMP_PREFIX: &str = ".gongyak-";
-const TEMP_SUFFIX: &str = ".tmp";
-
-/// Deletes the temp files of [`atomic_write`]s that a crash interrupted (the lock
-/// guarantees no other gongyak is writing). Failures are only logged.
-pub fn remove_stale_temps(dir: &Path) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX)
-            && name.ends_with(TEMP_SUFFIX)
-            && e.file_type().is_ok_and(|t| t.is_file())
-        {
-            match std::fs::remove_file(e.path()) {
-                Ok(()) => {
-                    tracing::info!(file = %log_name(&name), dir = %dir.display(), "removed a temp file left by an interrupted write")
-                }
-                Err(err) => {
-                    tracing::warn!(file = %log_name(&name), error = %err, "cannot remove a stale temp file")
-                }
-            }
-        }
-    }
-}
-
-/// Writes a file so a reader never sees half of it: temp file in the same folder,
-/// synced, then renamed over the target.
-///
-/// # Errors
-/// The folder is not writable or the disk is full; the previous file stays intact.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
 }
 
 #[cfg(test)]

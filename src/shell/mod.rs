@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod fsio;
 pub mod inbox;
 pub mod ledger;
 pub mod watch;

@@ -15,20 +15,15 @@ use crate::core::definition::{Catalog, Leaf, Pledge};
 use crate::core::finding::column_name;
 use crate::core::normalize::{Quarter, nfc};
 use crate::core::parse::{SHEET_INFO, SHEET_INVEST, SHEET_PROGRESS, SHEET_ROADMAP, SHEET_TARGETS};
+use crate::xlsx::style::{self, FIXED_FILL, HEADER_FILL, INPUT_FILL, NOTE_COLOR, wrapped_height};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
-    Worksheet, XlsxError,
+    ExcelDateTime, Format, FormatAlign, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use unicode_width::UnicodeWidthStr;
 
 /// The first sheet: instructions for the person filling the form.
 pub const SHEET_GUIDE: &str = "작성요령";
-/// Every cell of a form uses this font.
-pub const FONT: &str = "맑은 고딕";
 /// Empty lines offered on 추진일정.
 pub const ROADMAP_ROWS: u32 = 15;
 /// The folder under `templates/` the forms go to by default.
@@ -117,18 +112,14 @@ pub fn safe_name_part(name: &str) -> String {
     }
 }
 
-/// Writes the blank form of every leaf of every pledge into `out_dir` (created if
-/// missing) and returns the paths written, in catalog and plan order. Each file is
-/// written to a temporary file and renamed, so a reader never sees half a form.
-/// Forms from an earlier definition that no longer has the leaf are left in place.
+/// The blank form of every leaf of every pledge, as (file name, bytes), in catalog and
+/// plan order; `gongyak template` writes them (the shell's job, [`crate::shell::fsio`]).
 ///
 /// # Errors
-/// The folder cannot be created or written, or a workbook cannot be built (a name
-/// longer than Excel allows in a validation message, for example).
-pub fn write_forms(catalog: &Catalog, out_dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create the forms folder {}", out_dir.display()))?;
-    let mut written = Vec::new();
+/// A workbook cannot be built (a name longer than Excel allows in a validation
+/// message, for example).
+pub fn form_files(catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
     for pledge in &catalog.pledges {
         for spec in form_specs(pledge) {
             let bytes = form_bytes(pledge, spec.leaf).with_context(|| {
@@ -138,29 +129,10 @@ pub fn write_forms(catalog: &Catalog, out_dir: &Path) -> Result<Vec<PathBuf>> {
                     pledge.id
                 )
             })?;
-            let path = out_dir.join(&spec.file_name);
-            write_atomically(&path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            written.push(path);
+            files.push((spec.file_name, bytes));
         }
     }
-    Ok(written)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    // A temporary file is private (0600); a form is meant to be shared.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(files)
 }
 
 /// The cell formats of a form. Input cells are light yellow and unlocked; everything
@@ -185,28 +157,22 @@ struct Styles {
     guide_num: Format,
 }
 
-const INPUT_FILL: u32 = 0xFFF2CC;
-const FIXED_FILL: u32 = 0xEDEDED;
-const HEADER_FILL: u32 = 0xD9E1F2;
-
+/// A form's text is centred vertically everywhere, boxed or not.
 fn base() -> Format {
-    Format::new()
-        .set_font_name(FONT)
-        .set_font_size(10)
-        .set_align(FormatAlign::VerticalCenter)
+    style::base().set_align(FormatAlign::VerticalCenter)
 }
 
 impl Styles {
     fn new() -> Self {
-        let boxed = || base().set_border(FormatBorder::Thin);
+        let boxed = style::cell;
         let input = || {
             boxed()
                 .set_background_color(Color::RGB(INPUT_FILL))
                 .set_unlocked()
         };
         Styles {
-            title: base().set_font_size(14).set_bold(),
-            note: base().set_font_color(Color::RGB(0x595959)),
+            title: style::title(),
+            note: base().set_font_color(Color::RGB(NOTE_COLOR)),
             unit_note: base().set_align(FormatAlign::Right),
             header: boxed()
                 .set_bold()
@@ -249,11 +215,7 @@ fn a1(row: u32, col: u16) -> String {
 /// Shared page and protection setup: A4 landscape, one page wide, protected without a
 /// password with only the unlocked cells editable.
 fn finish_sheet(ws: &mut Worksheet) {
-    ws.set_paper_size(9)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0)
-        .set_print_center_horizontally(true)
-        .set_footer("&C&P / &N");
+    style::a4_landscape(ws);
     ws.protect_with_options(&ProtectionOptions {
         select_locked_cells: true,
         select_unlocked_cells: true,
@@ -261,18 +223,6 @@ fn finish_sheet(ws: &mut Worksheet) {
         format_rows: true,
         ..ProtectionOptions::new()
     });
-}
-
-/// Row height (points) for a wrapped text in a column `width` characters wide.
-fn wrapped_height(text: &str, width: f64) -> f64 {
-    let lines: usize = text
-        .lines()
-        .map(|l| {
-            let w = UnicodeWidthStr::width(l) as f64;
-            ((w / (width * 0.95)).ceil() as usize).max(1)
-        })
-        .sum();
-    (lines.max(1) as f64) * 15.0 + 4.0
 }
 
 /// Builds the blank form of one leaf.
@@ -511,6 +461,23 @@ fn base_date_range(pledge: &Pledge) -> Result<(ExcelDateTime, ExcelDateTime), Xl
     ))
 }
 
+/// The input rule of an amount cell: a number ≥ 0 in the pledge's unit.
+fn amount_rule(pledge: &Pledge) -> Result<DataValidation, XlsxError> {
+    Ok(DataValidation::new()
+        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+        .set_input_title(format!("금액 (단위: {})", pledge.unit))?
+        .set_input_message(format!(
+            "{} 단위 숫자를 입력해 주십시오.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0을 입력합니다.",
+            pledge.unit
+        ))?
+        .set_error_title("금액이 아닙니다")?
+        .set_error_message(format!(
+            "0 이상의 숫자만 입력할 수 있습니다(단위: {}). 음수나 글자는 넣을 수 없습니다.",
+            pledge.unit
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop))
+}
+
 fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name(SHEET_INVEST)?;
     let years: Vec<i32> = pledge.term.years().collect();
@@ -544,13 +511,8 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         &st.unit_note,
     )?;
 
-    let mut headers = vec![
-        "구분".to_owned(),
-        "총계".to_owned(),
-        pledge.before_label.clone(),
-    ];
-    headers.extend(years.iter().map(|y| format!("{y}년")));
-    headers.push(pledge.after_label.clone());
+    let mut headers = vec!["구분".to_owned()];
+    headers.extend(pledge.columns().into_iter().map(|c| pledge.column_label(c)));
     for (c, h) in headers.iter().enumerate() {
         let c = u16::try_from(c).unwrap_or(u16::MAX);
         ws.write_with_format(header_row, c, h.as_str(), &st.header)?;
@@ -599,19 +561,7 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         }
         ws.set_row_height(r, 20)?;
     }
-    let amount_rule = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-        .set_input_title(format!("금액 (단위: {})", pledge.unit))?
-        .set_input_message(format!(
-            "{} 단위 숫자를 입력해 주십시오.\n예: 15억 원 → 1,500\n없으면 비워 두거나 0을 입력합니다.",
-            pledge.unit
-        ))?
-        .set_error_title("금액이 아닙니다")?
-        .set_error_message(format!(
-            "0 이상의 숫자만 입력할 수 있습니다(단위: {}). 음수나 글자는 넣을 수 없습니다.",
-            pledge.unit
-        ))?
-        .set_error_style(DataValidationErrorStyle::Stop);
+    let amount_rule = amount_rule(pledge)?;
     ws.add_data_validation(
         first_source,
         first_part,

@@ -6,3 +6,5 @@ pub mod forms;
 pub mod rates;
 pub mod render;
 pub mod review;
+pub(crate) mod source_layout;
+pub(crate) mod style;

@@ -236,9 +236,11 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
     assert_eq!(s.find_all("미제출").len(), 3, "the other three leaves");
     assert!(s.find("제출 현황 (0/4 제출, 1 반려)").is_some());
 
+    // Both sheets open with their title and a lead line; the table's header is row 3.
     let f = read_sheet(&sb.report(), "검증결과");
-    assert_eq!(f.rows[0], ["사업", "파일", "구분", "코드", "위치", "내용"]);
-    let rows: Vec<[&str; 4]> = (1..f.rows.len())
+    assert_eq!(f.get(0, 0), "검증결과");
+    assert_eq!(f.rows[2], ["사업", "파일", "구분", "코드", "위치", "내용"]);
+    let rows: Vec<[&str; 4]> = (3..f.rows.len())
         .map(|i| [f.get(i, 0), f.get(i, 1), f.get(i, 3), f.get(i, 4)])
         .collect();
     assert_eq!(
@@ -250,8 +252,9 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
     );
 
     let h = read_sheet(&sb.report(), "제출이력");
+    assert_eq!(h.get(0, 0), "제출이력");
     assert_eq!(
-        h.rows[0],
+        h.rows[2],
         [
             "번호",
             "받은 시각",
@@ -265,11 +268,11 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
     );
     assert_eq!(
         [
-            h.get(1, 2),
-            h.get(1, 3),
-            h.get(1, 4),
-            h.get(1, 5),
-            h.get(1, 6)
+            h.get(3, 2),
+            h.get(3, 3),
+            h.get(3, 4),
+            h.get(3, 5),
+            h.get(3, 6)
         ],
         [
             "sum_mismatch.xlsx",
@@ -279,7 +282,7 @@ fn a_leaf_whose_only_file_was_rejected_shows_banryeo_and_why() {
             "E-ROWSUM, E-COLSUM"
         ]
     );
-    assert_eq!(h.get(1, 7).len(), 12, "a 12-character file identity");
+    assert_eq!(h.get(3, 7).len(), 12, "a 12-character file identity");
 
     // The leaf's accepted file arrives: it is current again, and 반려 is gone.
     sb.drop_fixture("seed/innopolis_투자계획_제출.xlsx");

@@ -224,7 +224,7 @@ fn the_daemon_survives_a_read_only_outbox_and_writes_once_it_can() {
     wait_for("the failure to be logged", &|| {
         std::fs::read_to_string(&log)
             .unwrap_or_default()
-            .contains("cannot write the report")
+            .contains("event=\"reports_failing\"")
     });
     assert!(
         daemon.0.try_wait().unwrap().is_none(),
@@ -248,4 +248,74 @@ fn the_daemon_survives_a_read_only_outbox_and_writes_once_it_can() {
     assert!(sent.success());
     let status = daemon.0.wait().unwrap();
     assert_eq!(status.code(), Some(0), "SIGTERM ends the daemon cleanly");
+}
+
+/// Log lines with the structured field `event="name"`.
+#[cfg(target_os = "linux")]
+fn events_in(log: &std::path::Path, name: &str) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains(&format!("event=\"{name}\"")))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_outbox_is_said_once_accurately_and_retried_with_a_growing_wait() {
+    use std::time::Instant;
+    let sb = Sandbox::new();
+    // No report has ever been written here: nothing is "kept".
+    set_mode(&sb.outbox(), 0o555);
+    let log = sb.path().join("daemon.log");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _daemon = Kill(
+        unprivileged(&sb)
+            .args(["watch", "--settle-ms", "100", "--rescan", "1"])
+            .env("RUST_LOG", "debug")
+            .env("NO_COLOR", "1")
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let wait_for = |what: &str, cond: &dyn Fn() -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !cond() {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("the failure", &|| {
+        !events_in(&log, "reports_failing").is_empty()
+    });
+    let first = events_in(&log, "reports_failing").remove(0);
+    assert!(first.contains("previous_kept=0"), "{first}");
+    assert!(first.contains("no_report_yet=1"), "{first}");
+    assert!(first.contains("retry_in_s=5"), "{first}");
+    // Two more tries (5 s, then 10 s later), said at debug level only.
+    wait_for("two retries", &|| {
+        events_in(&log, "reports_still_failing").len() >= 2
+    });
+    assert_eq!(events_in(&log, "reports_failing").len(), 1, "said once");
+    set_mode(&sb.outbox(), 0o755);
+    wait_for("the report", &|| sb.report().is_file());
+    wait_for("the recovery said", &|| {
+        !events_in(&log, "reports_recovered").is_empty()
+    });
+    let recovered = events_in(&log, "reports_recovered").remove(0);
+    assert!(
+        recovered.contains("failed_tries=3") || recovered.contains("failed_tries=4"),
+        "{recovered}"
+    );
 }

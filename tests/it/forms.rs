@@ -367,7 +367,8 @@ fn quarters(pledge: &Pledge) -> Vec<String> {
 
 /// Writes every blank form of `catalog` into `dir` with the library entry point.
 fn generate(catalog: &Catalog, dir: &Path) -> Vec<PathBuf> {
-    let paths = gongyak::xlsx::forms::write_forms(catalog, dir).unwrap();
+    let forms = gongyak::xlsx::forms::form_files(catalog).unwrap();
+    let paths = gongyak::shell::fsio::write_all(dir, &forms).unwrap();
     let expected: usize = catalog.pledges.iter().map(|p| p.leaves().len()).sum();
     assert_eq!(paths.len(), expected, "one form per leaf: {paths:?}");
     paths
@@ -1075,7 +1076,7 @@ fn forms_filled_by_openpyxl_and_recalculated_by_libreoffice_consolidate_to_the_p
         let what = format!("{seed} → {}", path.display());
         // The cached 계/총계 are the recomputed sums, not the blank form's 0s.
         let g = read_sheet(path, INV);
-        let sum = s.investment.sum.cells(pledge.term.years());
+        let sum = s.investment.sum.cells(&pledge.columns());
         for (col, v) in layout.columns.iter().zip(&sum) {
             assert_eq!(
                 cached(&g, &layout.sum_row[col]),

@@ -72,42 +72,6 @@ fn a_huge_file_is_refused_by_its_size_without_being_read_into_memory() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("너무 큽니다"));
 }
 
-/// The watcher holds a file that does not open yet (a copy in progress); one already
-/// over the size limit can only grow, so it is refused at once, not held and hashed
-/// again and again.
-#[test]
-fn a_file_over_the_limit_is_not_held_as_a_copy_in_progress() {
-    use gongyak::shell::engine::{Config, Engine, Incoming, Load};
-    let sb = Sandbox::new();
-    let huge = sb.inbox().join("huge.xlsx");
-    std::fs::File::create(&huge)
-        .unwrap()
-        .set_len(3 << 20)
-        .unwrap();
-    let torn = sb.drop_bytes("torn.xlsx", &innopolis().to_bytes()[..2000]);
-    let mut cfg = Config::new(sb.inbox(), sb.outbox(), sb.templates());
-    cfg.limits.max_file_bytes = 1 << 20;
-    let limits = cfg.limits;
-    let mut engine = Engine::open(cfg).unwrap();
-    let loaded: Vec<Incoming> = [&huge, &torn]
-        .into_iter()
-        .map(|p| match Incoming::load(p, &limits) {
-            Load::Ready(mut f) => {
-                f.hold_unreadable = true;
-                f
-            }
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    let summary = engine.process_loaded(loaded).unwrap();
-    assert_eq!(summary.held, vec![torn], "the truncated copy waits");
-    assert_eq!(summary.rejected(), 1);
-    assert_eq!(
-        sb.files_in("rejected"),
-        vec!["huge.xlsx".to_owned(), "huge.오류.txt".to_owned()]
-    );
-}
-
 #[test]
 fn a_zip_bomb_is_refused_by_its_unpacked_size() {
     // sharedStrings that unpacks to 4 MB, against a 1 MB limit.

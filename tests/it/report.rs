@@ -62,7 +62,7 @@ fn merged(g: &SheetGrid, (r1, c1): (usize, usize), (r2, c2): (usize, usize)) -> 
 
 /// Checks the reference layout of the table whose `구분` header is at (r, 0): 구분 and
 /// the sum label merged over the two label columns, 재원별 merged down the sources,
-/// `(단위 : 백만원)` right above the last column.
+/// (the unit note is checked by the callers: once per printed page).
 fn assert_reference_layout(g: &SheetGrid, r: usize, what: &str) {
     assert_eq!(g.get(r, 0), "구분", "{what}");
     assert!(merged(g, (r, 0), (r, 1)), "{what}: 구분 not merged");
@@ -74,7 +74,6 @@ fn assert_reference_layout(g: &SheetGrid, r: usize, what: &str) {
     );
     let sources: Vec<&str> = (r + 2..r + 6).map(|k| g.get(k, 1)).collect();
     assert_eq!(sources, ["국비", "도비", "시비", "기타"], "{what}");
-    assert_eq!(g.get(r - 1, 9), "(단위 : 백만원)", "{what}: unit note");
 }
 
 /// Row of the first cell in column 0 that starts with `prefix`.
@@ -106,6 +105,11 @@ fn golden_pledge_and_leaf_tables_in_the_reference_layout() {
     assert_eq!(c, 0);
     assert_eq!(investment_table_at(&g, r, 0, 9), expected_pledge_table());
     assert_reference_layout(&g, r, "pledge table");
+    assert_eq!(
+        g.get(r - 1, 9),
+        "(단위 : 백만원)",
+        "pledge table: unit note"
+    );
     assert!(
         merged(&g, (0, 0), (0, 9)),
         "title not merged over the table"
@@ -128,9 +132,12 @@ fn golden_pledge_and_leaf_tables_in_the_reference_layout() {
             "계",
         ),
     ];
+    // The unit is printed once per page: on the 사업별 caption line, not on each table.
+    let programs = row_starting(&g, "연차별 투자계획 — 사업별");
+    assert_eq!(g.get(programs, 9), "(단위 : 백만원)", "사업별 unit note");
     for (title, leaves, sum_label) in &cases {
         let t = row_starting(&g, title);
-        assert_eq!(g.get(t, 9), "(단위 : 백만원)", "{title}: unit note");
+        assert_eq!(g.get(t, 9), "", "{title}: no unit note of its own");
         assert_eq!(
             investment_table_at(&g, t + 1, 0, 9),
             expected_table(leaves, sum_label),
@@ -218,9 +225,14 @@ fn golden_pledge_and_leaf_tables_in_the_reference_layout() {
     // both name columns.
     assert!(merged(&s, (h + 2, 0), (h + 3, 0)));
     assert!(merged(&s, (h + 1, 0), (h + 1, 1)));
-    let (d, _) = s.find("공약 총사업비").unwrap();
+    // 공약 총사업비 대비 stands beside 공약실명제: 구분 over two columns, then amounts.
+    let (d, c) = s.find("공약 총사업비").unwrap();
+    assert_eq!(s.get(d, c - 2), "구분");
     for (k, want) in expected_pledge_table()[1..].iter().enumerate() {
-        let row: Vec<&str> = (0..4).map(|c| s.get(d + 1 + k, c)).collect();
+        let row: Vec<&str> = [c - 2, c, c + 1, c + 2]
+            .into_iter()
+            .map(|c| s.get(d + 1 + k, c))
+            .collect();
         assert_eq!(
             row,
             [want[0].as_str(), &want[1], &want[1], "0"],
@@ -385,20 +397,30 @@ fn print_setup_fonts_chart_and_document_properties() {
             sheet.contains(r#"state="frozen""#),
             "sheet{i}: frozen panes"
         );
-        assert!(
-            workbook.contains(&format!(
-                r#"<definedName name="_xlnm.Print_Titles" localSheetId="{}">"#,
-                i - 1
-            )),
+        // Titles and headers repeat on each page, except on 연차별 투자계획 (each
+        // table has its own caption and header) and an empty 검증결과 (one page).
+        let repeats = workbook.contains(&format!(
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="{}">"#,
+            i - 1
+        ));
+        assert_eq!(
+            repeats,
+            ![2, 5].contains(&i),
             "sheet{i}: repeated header rows"
         );
     }
     // Column widths measured for Korean text: the longest program name fits its
-    // wrapped column in at most two lines, the 요약 file column shows a whole name.
+    // wrapped column in at most two lines, the 요약 file column in two (it wraps, so
+    // the sheet prints at 100 % on A4 landscape).
     let summary = part_text(&parts, "xl/worksheets/sheet1.xml");
+    // (Adjacent columns of one width are written as one `<col min max>` range.)
     let width = |col: usize| -> f64 {
-        let re = Regex::new(&format!(r#"<col min="{col}" max="{col}" width="([\d.]+)""#)).unwrap();
-        re.captures(&summary).unwrap()[1].parse().unwrap()
+        let re = Regex::new(r#"<col min="(\d+)" max="(\d+)" width="([\d.]+)""#).unwrap();
+        re.captures_iter(&summary)
+            .find(|c| (c[1].parse::<usize>().unwrap()..=c[2].parse().unwrap()).contains(&col))
+            .unwrap()[3]
+            .parse()
+            .unwrap()
     };
     let display = |s: &str| {
         s.chars()
@@ -407,7 +429,7 @@ fn print_setup_fonts_chart_and_document_properties() {
     };
     let file = "smart-factory_투자계획_제출.xlsx";
     assert!(
-        width(4) >= display(file),
+        width(4) * 2.0 >= display(file),
         "file column {} too narrow",
         width(4)
     );

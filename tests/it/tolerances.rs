@@ -420,7 +420,7 @@ fn a_two_row_header_with_merged_cells_and_a_leading_column_is_read() {
         let r = 4 + k as u32;
         inv.sheet(INV).insert((r, 0), Cell::Num((k + 1) as f64));
         inv.sheet(INV).insert((r, 1), t(label));
-        let cells = row.cells(2022..=2026);
+        let cells = row.cells(&catalog().pledges[0].columns());
         for (j, v) in cells.iter().enumerate() {
             let f: f64 = v.to_string().parse().unwrap();
             inv.sheet(INV).insert((r, 2 + j as u16), Cell::Num(f));
@@ -446,7 +446,11 @@ fn the_reference_layout_with_a_merged_jaewonbyeol_column_is_read() {
     inv.set(INV, "A4", t("계")).merge(INV, "A4", "B4");
     inv.set(INV, "A5", t("재원별")).merge(INV, "A5", "A8");
     let put = |inv: &mut Book, r: u32, row: &gongyak::core::model::AmountRow| {
-        for (j, v) in row.cells(2022..=2026).iter().enumerate() {
+        for (j, v) in row
+            .cells(&catalog().pledges[0].columns())
+            .iter()
+            .enumerate()
+        {
             inv.sheet(INV)
                 .insert((r, 2 + j as u16), Cell::Num(v.to_string().parse().unwrap()));
         }

@@ -12,17 +12,17 @@ pub(super) fn parse_investment(
     let before_key = label_key(&pledge.before_label);
     let after_key = label_key(&pledge.after_label);
     let classify = |k: &str| -> Option<ColKind> {
-        if k == "총계" {
+        if Label::Total.is(k) {
             Some(ColKind::Total)
-        } else if k == before_key || k == "기투자" {
+        } else if k == before_key || Label::Before.is(k) {
             Some(ColKind::Before)
-        } else if k == after_key || k == "임기후" {
+        } else if k == after_key || Label::After.is(k) {
             Some(ColKind::After)
         } else {
             parse_year_label(k).map(ColKind::Year)
         }
     };
-    let Some((hrow, hcol)) = find_header(sheet, "구분", |k| classify(k).is_some()) else {
+    let Some((hrow, hcol)) = find_header(sheet, Label::Heading, |k| classify(k).is_some()) else {
         findings.push(table_not_found(
             name,
             vec![
@@ -35,7 +35,7 @@ pub(super) fn parse_investment(
         ));
         return None;
     };
-    let is_row_label = |k: &str| k == "계" || pledge.source_for_label(k).is_some();
+    let is_row_label = |k: &str| Label::Sum.is(k) || pledge.source_for_label(k).is_some();
 
     // Header cells of this row, and of the next one when the header spans two rows
     // (e.g. a merged `연도별` over the years).
@@ -66,12 +66,7 @@ pub(super) fn parse_investment(
     for (r, c, k) in &header_cells {
         let Some(kind) = classify(k) else { continue };
         if columns.iter().any(|(kk, _)| *kk == kind) {
-            let what = match kind {
-                ColKind::Year(y) => format!("{y}년"),
-                ColKind::Total => "총계".into(),
-                ColKind::Before => pledge.before_label.clone(),
-                ColKind::After => pledge.after_label.clone(),
-            };
+            let what = pledge.column_label(kind);
             findings.push(Finding::at(
                 Kind::ColumnTwice { label: what },
                 name,
@@ -158,12 +153,14 @@ pub(super) fn parse_investment(
             .filter_map(|(_, v)| v.as_label().map(|s| label_key(&s)))
             .rfind(|k| is_row_label(k));
         if cells.iter().any(|(c, v)| {
-            *c < first_amount_col && v.as_label().is_some_and(|s| label_key(&s) == "구분")
+            *c < first_amount_col
+                && v.as_label()
+                    .is_some_and(|s| Label::Heading.is(&label_key(&s)))
         }) {
             break; // the next table starts
         }
         let Some(label) = label else { continue };
-        let kind = if label == "계" {
+        let kind = if Label::Sum.is(&label) {
             RowKind::Sum
         } else {
             RowKind::Source(

@@ -8,8 +8,8 @@ use crate::core::definition::{Catalog, Pledge, similar_by};
 use crate::core::finding::{CellRef, Finding, Kind, Place, QuarterEnd};
 use crate::core::model::{IndicatorRow, RoadmapItem, SubmissionInfo, TargetValue, Targets};
 use crate::core::normalize::{
-    Quarter, Unit, UnitNote, compact, date_from_serial, decimal_from_f64, is_to_be_fixed, is_whole,
-    label_key, parse_amount_text, parse_date_text, parse_quarter, parse_unit_note,
+    Label, Quarter, Unit, UnitNote, compact, date_from_serial, decimal_from_f64, is_to_be_fixed,
+    is_whole, label_key, parse_amount_text, parse_date_text, parse_quarter, parse_unit_note,
     parse_year_label,
 };
 use crate::core::read::{CellValue, Sheet, Workbook};
@@ -45,14 +45,8 @@ pub struct Located<T> {
     pub place: Place,
 }
 
-/// Which column of the investment table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ColKind {
-    Total,
-    Before,
-    Year(i32),
-    After,
-}
+/// Which column of the investment table (the one [`Column`] of the model).
+pub use crate::core::model::Column as ColKind;
 
 /// Which row of the investment table: 계 or a funding source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -312,13 +306,13 @@ fn date_of(v: &CellValue, date_1904: bool) -> Option<NaiveDate> {
 
 /// Finds the header row of a table: the first row holding `must` (a label key) and at
 /// least one cell satisfying `also`.
-fn find_header(sheet: &Sheet, must: &str, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
+fn find_header(sheet: &Sheet, must: Label, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
     for (row, cells) in sheet.rows() {
         let keys: Vec<(u32, String)> = cells
             .iter()
             .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
             .collect();
-        if let Some((col, _)) = keys.iter().find(|(_, k)| k == must)
+        if let Some((col, _)) = keys.iter().find(|(_, k)| must.is(k))
             && keys.iter().any(|(_, k)| also(k))
         {
             return Some((row, *col));

@@ -153,7 +153,7 @@ fn is_blank(d: &DraftProgress, findings: &[Finding]) -> bool {
 
 fn read_progress(sheet: &Sheet, pledge: &Pledge, findings: &mut Vec<Finding>) -> DraftProgress {
     let name = sheet.name.as_str();
-    let money_header = find_header(sheet, "재원", |k| k == "총계");
+    let money_header = find_row_with(sheet, "재원", |k| k == "총계");
     let pairs_end = money_header.map_or(u32::MAX, |(r, _)| r);
     let pairs = read_pairs(sheet, pairs_end);
     let text = |labels: &[&str]| -> String {
@@ -496,7 +496,8 @@ fn read_indicators(
     findings: &mut Vec<Finding>,
 ) -> Vec<DraftIndicator> {
     let name = sheet.name.as_str();
-    let Some((hrow, hcol)) = find_header(sheet, "지표", |k| parse_year_label(k).is_some()) else {
+    let Some((hrow, hcol)) = find_row_with(sheet, "지표", |k| parse_year_label(k).is_some())
+    else {
         return Vec::new();
     };
     let mut unit_col = None;
@@ -565,4 +566,21 @@ fn actual_of(v: &CellValue) -> Option<Decimal> {
         CellValue::Text(t) => parse_amount_text(t).ok(),
         _ => None,
     }
+}
+
+/// The first row holding the label `must` (a label key) and a cell satisfying `also`:
+/// where a table of this sheet starts (its labels are not the plan tables' ones).
+fn find_row_with(sheet: &Sheet, must: &str, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
+    for (row, cells) in sheet.rows() {
+        let keys: Vec<(u32, String)> = cells
+            .iter()
+            .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
+            .collect();
+        if let Some((col, _)) = keys.iter().find(|(_, k)| k == must)
+            && keys.iter().any(|(_, k)| also(k))
+        {
+            return Some((row, *col));
+        }
+    }
+    None
 }

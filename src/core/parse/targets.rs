@@ -16,7 +16,8 @@ pub(super) fn parse_targets(
     findings: &mut Vec<Finding>,
 ) -> Targets {
     let name = sheet.name.as_str();
-    let Some((hrow, hcol)) = find_header(sheet, "구분", |k| parse_year_label(k).is_some()) else {
+    let Some((hrow, hcol)) = find_header(sheet, Label::Heading, |k| parse_year_label(k).is_some())
+    else {
         findings.push(table_not_found(
             name,
             vec![
@@ -98,7 +99,7 @@ pub(super) fn parse_targets(
         };
         let label = label_text.trim().to_owned();
         let k = label_key(&label);
-        if k.is_empty() || k == "구분" {
+        if k.is_empty() || Label::Heading.is(&k) {
             continue;
         }
         let values = year_values(row);

@@ -6,7 +6,12 @@
 use crate::core::consolidate::{InvestmentTable, PledgeReport};
 use crate::core::definition::LeafKey;
 use crate::core::finding::Severity;
+use crate::core::model::Column;
 use crate::core::normalize::Quarter;
+use crate::xlsx::style::{
+    AMOUNT_FORMAT, BAD_FILL, FONT, GANTT_FILL, HEADER_FILL, Heights, LABEL_FILL, LINE_PT,
+    WARN_FILL, Widths, wrapped_lines,
+};
 use anyhow::Result;
 use chrono::{DateTime, Local};
 use rust_decimal::Decimal;
@@ -14,7 +19,6 @@ use rust_xlsxwriter::{
     Chart, ChartFont, ChartLegendPosition, ChartType, Color, DocProperties, Format, FormatAlign,
     FormatBorder, Note, Workbook, Worksheet,
 };
-use unicode_width::UnicodeWidthStr;
 
 mod findings;
 mod history;
@@ -33,8 +37,18 @@ use summary::summary_sheet;
 use targets::targets_sheet;
 
 /// Column widths of 사업 / 세부사업 where program names wrap.
-const PROGRAM_COL: f64 = 22.0;
-const SUBPROGRAM_COL: f64 = 24.0;
+const PROGRAM_COL: f64 = 20.0;
+const SUBPROGRAM_COL: f64 = 20.0;
+
+/// Left and right page margins in inches (A4 landscape keeps 10.69 in of width).
+const SIDE_MARGIN_IN: f64 = 0.5;
+/// The printable width of A4 landscape between the margins, in Excel pixels at 100 %
+/// (96 per inch).
+const PRINTABLE_PX: f64 = (11.69 - 2.0 * SIDE_MARGIN_IN) * 96.0;
+/// The smallest print scale a report sheet may get: its 10 pt text prints at 8 pt or
+/// larger. Column widths are chosen so that fit-to-width never goes below it.
+#[cfg(test)]
+pub(crate) const MIN_PRINT_SCALE: f64 = 0.8;
 
 pub const SHEET_SUMMARY: &str = "요약";
 pub const SHEET_INVEST: &str = "연차별 투자계획";
@@ -46,20 +60,11 @@ pub const SHEET_PROGRESS: &str = "추진실적";
 pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
 
-const FONT: &str = "맑은 고딕";
-const HEADER_FILL: u32 = 0xD9E1F2;
-const LABEL_FILL: u32 = 0xF2F2F2;
-const WARN_FILL: u32 = 0xFFF2CC;
-const BAD_FILL: u32 = 0xF8CBAD;
-const GANTT_FILL: u32 = 0x5B9BD5;
-/// `#,##0`, with zero shown as `-` the way the plan prints empty years.
-const AMOUNT_FORMAT: &str = "#,##0;-#,##0;\"-\"";
-/// Points per printed line of 10 pt 맑은 고딕, for row heights of wrapped text.
-const LINE_PT: f64 = 14.5;
-
 /// The formats of one report, built once.
 struct Styles {
     title: Format,
+    /// A short line under a sheet's title (what the sheet lists, or that it is empty).
+    lead: Format,
     subtitle: Format,
     unit: Format,
     header: Format,
@@ -93,6 +98,7 @@ impl Styles {
                 .set_bold()
                 .set_font_size(14)
                 .set_align(FormatAlign::VerticalCenter),
+            lead: base.clone().set_align(FormatAlign::VerticalCenter),
             subtitle: base.clone().set_bold().set_font_size(11),
             unit: base.clone().set_align(FormatAlign::Right),
             header: cell
@@ -109,84 +115,26 @@ impl Styles {
             group: cell
                 .clone()
                 .set_background_color(Color::RGB(LABEL_FILL))
-                .set_text_wrap(),
+                .set_text_wrap()
+                .set_indent(1),
             text: cell.clone(),
-            wrap: cell.clone().set_text_wrap().set_align(FormatAlign::Top),
+            // Indented and centred so that wrapped text keeps off the borders.
+            wrap: cell.clone().set_text_wrap().set_indent(1),
             amount_bold: amount.clone().set_bold(),
             amount_bad: amount.clone().set_background_color(Color::RGB(BAD_FILL)),
             amount,
-            missing: cell.clone().set_background_color(Color::RGB(BAD_FILL)),
-            warn: cell.clone().set_background_color(Color::RGB(WARN_FILL)),
+            // Wrapped: a 반려 reason or a 미제출 note may be longer than its column.
+            missing: cell
+                .clone()
+                .set_background_color(Color::RGB(BAD_FILL))
+                .set_text_wrap(),
+            warn: cell
+                .clone()
+                .set_background_color(Color::RGB(WARN_FILL))
+                .set_text_wrap(),
             gantt: cell.clone().set_background_color(Color::RGB(GANTT_FILL)),
             plain: base,
         }
-    }
-}
-
-/// Display width of a text in Excel character units (Hangul counts double, which
-/// `autofit` gets wrong).
-pub fn text_width(s: &str) -> f64 {
-    s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0) as f64 * 1.1 + 2.0
-}
-
-/// Printed lines a text takes in a wrapped cell `width` characters wide, so rows can
-/// be made tall enough (Excel does not grow a row whose height was set).
-fn wrapped_lines(s: &str, width: f64) -> usize {
-    let usable = (width - 1.5).max(1.0);
-    s.lines()
-        .map(|l| (UnicodeWidthStr::width(l) as f64 / usable).ceil().max(1.0) as usize)
-        .sum::<usize>()
-        .max(1)
-}
-
-/// Tracks the widest text of each column to size columns for Korean text.
-#[derive(Default)]
-struct Widths(Vec<f64>);
-
-impl Widths {
-    fn see(&mut self, col: u16, s: &str) {
-        let c = col as usize;
-        if self.0.len() <= c {
-            self.0.resize(c + 1, 0.0);
-        }
-        self.0[c] = self.0[c].max(text_width(s));
-    }
-    /// The width a column will get.
-    fn get(&self, col: u16, min: f64, max: f64) -> f64 {
-        self.0
-            .get(col as usize)
-            .copied()
-            .unwrap_or(0.0)
-            .clamp(min, max)
-    }
-    fn apply(&self, ws: &mut Worksheet, min: f64, max: f64) -> Result<()> {
-        for c in 0..self.0.len() as u16 {
-            ws.set_column_width(c, self.get(c, min, max))?;
-        }
-        Ok(())
-    }
-}
-
-/// Row heights a sheet needs for its wrapped text, applied once at the end.
-#[derive(Default)]
-struct Heights(std::collections::BTreeMap<u32, f64>);
-
-impl Heights {
-    /// `lines` printed lines spread over the `rows` rows starting at `row`.
-    fn need(&mut self, row: u32, rows: u32, lines: usize) {
-        let per_row = (lines as f64 * LINE_PT + 4.0) / f64::from(rows.max(1));
-        for r in row..row + rows.max(1) {
-            let h = self.0.entry(r).or_insert(0.0);
-            *h = h.max(per_row);
-        }
-    }
-    fn apply(&self, ws: &mut Worksheet) -> Result<()> {
-        for (&r, &h) in &self.0 {
-            if h > 18.0 {
-                ws.set_row_height(r, h.min(409.0))?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -235,15 +183,15 @@ fn leaf_groups(
         let last = row + rows - 1;
         if group.iter().all(|(k, _)| k.subprogram.is_none()) {
             put(ws, (row, 0), (last, 1), program, fmt)?;
-            heights.need(row, rows, wrapped_lines(program, widths.0 + widths.1));
+            heights.need(row, rows, wrapped_lines(program, widths.0 + widths.1 - 2.0));
         } else {
             put(ws, (row, 0), (last, 0), program, fmt)?;
-            heights.need(row, rows, wrapped_lines(program, widths.0));
+            heights.need(row, rows, wrapped_lines(program, widths.0 - 2.0));
             let mut r = row;
             for (k, n) in group.iter().filter(|(_, n)| *n > 0) {
                 let sub = k.subprogram.as_deref().unwrap_or("-");
                 put(ws, (r, 1), (r + n - 1, 1), sub, fmt)?;
-                heights.need(r, *n, wrapped_lines(sub, widths.1));
+                heights.need(r, *n, wrapped_lines(sub, widths.1 - 2.0));
                 r += n;
             }
         }
@@ -253,14 +201,52 @@ fn leaf_groups(
     Ok(())
 }
 
-/// A4 landscape, one page wide, `0..=repeat_to` repeated on each page, page numbers.
-fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<()> {
+/// Width of a column in Excel pixels at 100 % (the 7-pixel digit of the default font,
+/// plus 5 pixels of padding), as Excel and rust_xlsxwriter convert it.
+fn column_px(width: f64) -> f64 {
+    if width < 1.0 {
+        (width * 12.0 + 0.5).floor()
+    } else {
+        (width * 7.0 + 0.5).floor() + 5.0
+    }
+}
+
+/// The scale fit-to-width gives a sheet with these column widths on A4 landscape
+/// (1.0 when it is narrower than the page).
+#[cfg(test)]
+pub(crate) fn print_scale(widths: &[f64]) -> f64 {
+    let total: f64 = widths.iter().map(|w| column_px(*w)).sum();
+    (PRINTABLE_PX / total.max(1.0)).min(1.0)
+}
+
+/// Sets the column widths of a sheet, in order from column 0.
+fn set_widths(ws: &mut Worksheet, widths: &[f64]) -> Result<()> {
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    Ok(())
+}
+
+/// A4 landscape, one page wide, `repeat` rows (first, last) on top of each page, page
+/// numbers. The widths are the sheet's own, chosen so that the scale stays at or above
+/// [`MIN_PRINT_SCALE`] (a unit test checks every sheet).
+fn setup_print(ws: &mut Worksheet, repeat: Option<(u32, u32)>) -> Result<()> {
     ws.set_landscape();
     ws.set_paper_size(9);
+    ws.set_margins(SIDE_MARGIN_IN, SIDE_MARGIN_IN, 0.75, 0.75, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
-    ws.set_repeat_rows(0, repeat_to)?;
+    if let Some((first, last)) = repeat {
+        ws.set_repeat_rows(first, last)?;
+    }
     ws.set_footer("&C&P / &N");
+    Ok(())
+}
+
+/// A sheet's title in row 0, merged over its `columns` columns.
+fn sheet_title(ws: &mut Worksheet, text: &str, columns: u16, st: &Styles) -> Result<()> {
+    put(ws, (0, 0), (0, columns.max(1) - 1), text, &st.title)?;
+    ws.set_row_height(0, 24)?;
     Ok(())
 }
 
@@ -286,16 +272,50 @@ pub fn render_report(report: &PledgeReport, generated_at: DateTime<Local>) -> Re
         )?);
     wb.set_properties(&props);
 
-    summary_sheet(wb.add_worksheet(), report, generated_at, &st)?;
-    invest_sheet(wb.add_worksheet(), report, &st)?;
-    targets_sheet(wb.add_worksheet(), report, &st)?;
-    roadmap_sheet(wb.add_worksheet(), report, &st)?;
-    if report.progress.iter().any(|l| l.progress.is_some()) {
-        progress_sheet(wb.add_worksheet(), report, &st)?;
-    }
-    findings_sheet(wb.add_worksheet(), report, &st)?;
-    history_sheet(wb.add_worksheet(), report, &st)?;
+    render_sheets(&mut wb, report, generated_at, &st)?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// Writes every sheet; returns each sheet's name and column widths (what its print
+/// scale follows from).
+fn render_sheets(
+    wb: &mut Workbook,
+    report: &PledgeReport,
+    generated_at: DateTime<Local>,
+    st: &Styles,
+) -> Result<Vec<(&'static str, Vec<f64>)>> {
+    let mut sheets = vec![
+        (
+            SHEET_SUMMARY,
+            summary_sheet(wb.add_worksheet(), report, generated_at, st)?,
+        ),
+        (SHEET_INVEST, invest_sheet(wb.add_worksheet(), report, st)?),
+        (
+            SHEET_TARGETS,
+            targets_sheet(wb.add_worksheet(), report, st)?,
+        ),
+        (
+            SHEET_ROADMAP,
+            roadmap_sheet(wb.add_worksheet(), report, st)?,
+        ),
+    ];
+    if report.progress.iter().any(|l| l.progress.is_some()) {
+        sheets.push((
+            SHEET_PROGRESS,
+            progress_sheet(wb.add_worksheet(), report, st)?,
+        ));
+    }
+    sheets.extend([
+        (
+            SHEET_FINDINGS,
+            findings_sheet(wb.add_worksheet(), report, st)?,
+        ),
+        (
+            SHEET_HISTORY,
+            history_sheet(wb.add_worksheet(), report, st)?,
+        ),
+    ]);
+    Ok(sheets)
 }
 
 #[cfg(test)]
@@ -308,7 +328,10 @@ mod tests {
     #[test]
     fn hangul_counts_double_in_widths_and_wraps() {
         // 8 syllables = 16 columns; the same count of Latin letters is half as wide.
-        assert!(text_width("스마트제조혁신센터") > 1.9 * text_width("abcdefghi") - 4.0);
+        assert!(
+            crate::xlsx::style::text_width("스마트제조혁신센터")
+                > 1.9 * crate::xlsx::style::text_width("abcdefghi") - 4.0
+        );
         assert_eq!(wrapped_lines("가나다라", 12.0), 1);
         assert_eq!(wrapped_lines("가나다라마바사아자차", 12.0), 2);
         assert_eq!(wrapped_lines("한 줄\n두 줄\n세 줄", 30.0), 3);
@@ -355,5 +378,74 @@ mod tests {
         let sum_row = (INVEST_HEADER_ROW + 1 - r0) as usize;
         let row: Vec<&Data> = invest.rows().nth(sum_row).unwrap()[2..10].iter().collect();
         assert!(row.iter().all(|d| **d == Data::Float(0.0)), "{row:?}");
+    }
+
+    fn shipped_pledge() -> crate::core::definition::Pledge {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        Catalog::load(&dir).unwrap().pledges.remove(0)
+    }
+
+    #[test]
+    fn every_sheet_prints_at_8_pt_or_larger_on_a4_landscape() {
+        let four_years = shipped_pledge();
+        let mut six_years = four_years.clone();
+        six_years.term.end += 1;
+        for pledge in [four_years, six_years] {
+            let report = crate::core::consolidate::consolidate(&pledge, &[]);
+            let mut wb = Workbook::new();
+            let sheets = render_sheets(&mut wb, &report, Local::now(), &Styles::new()).unwrap();
+            assert_eq!(sheets.len(), 6);
+            for (name, widths) in sheets {
+                // 5 % above the floor: LibreOffice measured columns about 4 % wider
+                // than Excel's pixel rule.
+                let scale = print_scale(&widths);
+                assert!(
+                    scale >= MIN_PRINT_SCALE + 0.05,
+                    "{name} ({} years) prints at {scale:.2}",
+                    pledge.term.len()
+                );
+            }
+        }
+        // The rule itself: a sheet twice the page's width prints at half size.
+        let page_cols = PRINTABLE_PX / column_px(10.0);
+        let scale = print_scale(&vec![10.0; (2.0 * page_cols) as usize]);
+        assert!((scale - 0.5).abs() < 0.01, "{scale}");
+        assert_eq!(print_scale(&[10.0]), 1.0);
+    }
+
+    #[test]
+    fn a_pledges_own_column_labels_show_in_every_table() {
+        let mut pledge = shipped_pledge();
+        pledge.before_label = "기집행".into();
+        pledge.after_label = "향후 투자".into();
+        let report = crate::core::consolidate::consolidate(&pledge, &[]);
+        let bytes = render_report(&report, Local::now()).unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let invest = wb.worksheet_range(SHEET_INVEST).unwrap();
+        let headers: Vec<Vec<String>> = invest
+            .rows()
+            .filter(|r| matches!(&r[0], Data::String(s) if s == "구분"))
+            .map(|r| r.iter().map(|d| d.to_string()).collect())
+            .collect();
+        let tables = 1 + report
+            .programs
+            .iter()
+            .map(|p| 1 + p.subprograms.len())
+            .sum::<usize>();
+        assert_eq!(headers.len(), tables, "one header per table");
+        for h in &headers {
+            assert_eq!(h[2..5], ["총계", "기집행", "2022년"], "{h:?}");
+            assert_eq!(h[9], "향후 투자", "{h:?}");
+        }
+        for name in wb.sheet_names() {
+            let range = wb.worksheet_range(&name).unwrap();
+            for (_, _, d) in range.used_cells() {
+                let text = d.to_string();
+                assert!(
+                    !text.contains("기투자") && !text.contains("임기후"),
+                    "{name}: {text}"
+                );
+            }
+        }
     }
 }

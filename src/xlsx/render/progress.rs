@@ -34,7 +34,11 @@ fn put_ratio(ws: &mut Worksheet, row: u32, col: u16, r: Ratio, f: &Format) -> Re
     Ok(())
 }
 
-pub(super) fn progress_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()> {
+pub(super) fn progress_sheet(
+    ws: &mut Worksheet,
+    r: &PledgeReport,
+    st: &Styles,
+) -> Result<Vec<f64>> {
     ws.set_name(SHEET_PROGRESS)?;
     let years: Vec<i32> = r.pledge.term.years().collect();
     let percent = st.amount.clone().set_num_format(PERCENT_FORMAT);
@@ -65,18 +69,15 @@ pub(super) fn progress_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) 
     let row = money_table(ws, row + 1, r, &years, st, &percent, &mut hs)?;
     indicator_table(ws, row + 1, r, &years, st, &mut hs)?;
 
-    ws.set_column_width(0, PROGRAM_COL)?;
-    ws.set_column_width(1, SUBPROGRAM_COL)?;
-    for c in 2..=last_col {
-        ws.set_column_width(c, 12.0)?;
-    }
-    for c in 5..=7 {
-        ws.set_column_width(c, TEXT_COL)?;
+    let mut widths = vec![PROGRAM_COL, SUBPROGRAM_COL];
+    widths.extend((2..=last_col).map(|c| if (5..=7).contains(&c) { TEXT_COL } else { 12.0 }));
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
     }
     hs.apply(ws)?;
     ws.set_freeze_panes(1, 2)?;
-    setup_print(ws, 0)?;
-    Ok(())
+    setup_print(ws, Some((0, 0)))?;
+    Ok(widths)
 }
 
 /// 세부사업별 추진상황: one row per leaf; a leaf without 추진실적 shows 미제출.

@@ -4,14 +4,16 @@ use super::*;
 
 /// First Gantt column on 추진일정 (after 사업, 세부사업, 세부내용).
 const GANTT_COL: u16 = 3;
+/// Width of a quarter: a whole number of pixels (4 × 7 + 5), so every quarter prints
+/// equally wide and no border doubles up where rounding would otherwise pile up.
+const QUARTER_COL: f64 = 4.0;
 
-pub(super) fn roadmap_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<()> {
+pub(super) fn roadmap_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -> Result<Vec<f64>> {
     ws.set_name(SHEET_ROADMAP)?;
     let years: Vec<i32> = r.pledge.term.years().collect();
     let quarters = years.len() as u16 * 4;
     let last = GANTT_COL + quarters.max(1) - 1;
-    ws.merge_range(0, 0, 0, last, "추진일정", &st.title)?;
-    ws.set_row_height(0, 24)?;
+    sheet_title(ws, "추진일정", last + 1, st)?;
     ws.merge_range(1, 0, 2, 0, "사업", &st.header)?;
     ws.merge_range(1, 1, 2, 1, "세부사업", &st.header)?;
     ws.merge_range(1, 2, 2, 2, "세부내용", &st.header)?;
@@ -20,7 +22,6 @@ pub(super) fn roadmap_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
         ws.merge_range(1, c, 1, c + 3, &format!("{y}년"), &st.header)?;
         for q in 0..4u16 {
             ws.write_number_with_format(2, c + q, f64::from(q + 1), &st.header)?;
-            ws.set_column_width(c + q, 3.5)?;
         }
     }
     let mut w = Widths::default();
@@ -52,25 +53,23 @@ pub(super) fn roadmap_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
     .ordinal();
     for (row, item) in (3u32..).zip(&r.roadmap) {
         ws.write_string_with_format(row, 2, &item.item.name, &st.wrap)?;
-        hs.need(row, 1, wrapped_lines(&item.item.name, name_col));
+        // The indent takes about two characters of the width.
+        hs.need(row, 1, wrapped_lines(&item.item.name, name_col - 2.0));
         for k in 0..quarters {
             let ord = first + i64::from(k);
             let active = ord >= item.item.start.ordinal() && ord <= item.item.end.ordinal();
-            ws.write_blank(
-                row,
-                GANTT_COL + k,
-                if active { &st.gantt } else { &st.text },
-            )?;
+            let fmt = if active { &st.gantt } else { &st.text };
+            ws.write_blank(row, GANTT_COL + k, fmt)?;
         }
     }
     if r.roadmap.is_empty() {
         ws.write_string_with_format(3, 0, "제출된 추진일정이 없습니다.", &st.plain)?;
     }
-    ws.set_column_width(0, PROGRAM_COL)?;
-    ws.set_column_width(1, SUBPROGRAM_COL)?;
-    ws.set_column_width(2, name_col)?;
+    let mut widths = vec![PROGRAM_COL, SUBPROGRAM_COL, name_col];
+    widths.extend(std::iter::repeat_n(QUARTER_COL, quarters as usize));
+    set_widths(ws, &widths)?;
     hs.apply(ws)?;
     ws.set_freeze_panes(3, GANTT_COL)?;
-    setup_print(ws, 2)?;
-    Ok(())
+    setup_print(ws, Some((0, 2)))?;
+    Ok(widths)
 }
