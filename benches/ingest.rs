@@ -11,6 +11,8 @@
 //!   of 5,000 workbooks in 100 pledges: read, check, record, move, write the reports.
 //! * `run/floor_5000` — **the floor**: read every file of the same batch and inflate
 //!   every zip member, on one core. No intake can do less work than this.
+//! * `run/gongyak_run_5000_progress80` — the same run where 80 % of the files also carry
+//!   the quarterly 추진실적 sheet (issue 16: within 25 % of `gongyak_run_5000`).
 //! * `restart/gongyak_report_10000` — `gongyak report` on a ledger of 10,000
 //!   submissions: replay it and rewrite every report.
 //!
@@ -70,10 +72,13 @@ struct Batch {
 
 impl Batch {
     fn new(files: usize, pledges: usize) -> Self {
+        Self::of(&BatchSpec::new(files, pledges))
+    }
+
+    fn of(spec: &BatchSpec) -> Self {
         let dir = tempfile::tempdir().expect("scratch folder");
-        let spec = BatchSpec::new(files, pledges);
         write_batch(
-            &spec,
+            spec,
             &dir.path().join("templates"),
             &dir.path().join("pristine"),
         )
@@ -230,6 +235,17 @@ fn bench_run(c: &mut Criterion) {
         )
     });
     g.bench_function(format!("floor_{}", s.files), |b| b.iter(|| floor(&files)));
+    let progress = Batch::of(&BatchSpec::new(s.files, s.pledges).with_progress(80));
+    g.bench_function(format!("gongyak_run_{}_progress80", s.files), |b| {
+        b.iter_batched(
+            || progress.fresh(),
+            |run| {
+                run.gongyak("run", &progress.templates());
+                run
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.finish();
 }
 

@@ -177,6 +177,7 @@ fn records(p: &Pledge) -> Vec<Received> {
                             q: 4,
                         },
                     }],
+                    progress: None,
                 }),
                 named: None,
             }

@@ -47,6 +47,12 @@ pub struct BatchSpec {
     pub duplicate_percent: u64,
     /// Share of files that arrive late, with a 기준일 older than the leaf's current one.
     pub stale_percent: u64,
+    /// Share of files (percent) that carry a 추진실적 sheet (SPEC §11); the others are
+    /// plan-only. A realistic mix of 추진상황, 확보액 below the plan, 집행액 below 확보액.
+    pub progress_percent: u64,
+    /// Share of the files with progress where one 집행액 exceeds its 확보액
+    /// (W-OVERSPEND, accepted).
+    pub overspend_percent: u64,
 }
 
 impl BatchSpec {
@@ -62,7 +68,15 @@ impl BatchSpec {
             error_percent: 1,
             duplicate_percent: 1,
             stale_percent: 2,
+            progress_percent: 0,
+            overspend_percent: 5,
         }
+    }
+
+    /// The same batch with `percent` of its files carrying 추진실적.
+    pub fn with_progress(mut self, percent: u64) -> Self {
+        self.progress_percent = percent;
+        self
     }
 }
 
@@ -323,6 +337,8 @@ struct Plan {
     unit: FileUnit,
     drift: Drift,
     typo: bool,
+    /// Whether the file carries 추진실적, and whether one 집행액 is over its 확보액.
+    progress: Option<bool>,
 }
 
 fn plan(spec: &BatchSpec, i: usize) -> Plan {
@@ -362,6 +378,11 @@ fn plan(spec: &BatchSpec, i: usize) -> Plan {
         unit,
         drift,
         typo: rng.percent(spec.error_percent),
+        progress: {
+            let mut r = Rng::new(spec.seed ^ 0x9_0A15, i as u64);
+            r.percent(spec.progress_percent)
+                .then(|| r.percent(spec.overspend_percent))
+        },
     }
 }
 
@@ -502,6 +523,7 @@ pub fn round_records(
                     investment: Investment { sum, sources },
                     targets: Default::default(),
                     roadmap: Vec::new(),
+                    progress: None,
                 }),
             });
         }
@@ -660,6 +682,11 @@ fn submission_bytes(
     // 추진일정
     let ws = wb.add_worksheet().set_name("추진일정")?;
     roadmap_sheet(ws, &lay, leaf, p)?;
+
+    if let Some(overspent) = p.progress {
+        let ws = wb.add_worksheet().set_name("추진실적")?;
+        progress_sheet(ws, seed, leaf, p, &amounts, overspent, &amount_fmt)?;
+    }
 
     wb.save_to_buffer()
 }
@@ -851,6 +878,134 @@ fn roadmap_sheet(
     Ok(())
 }
 
+/// 추진상황 with the share (percent, cumulative) of files that report it: most on
+/// track, some done, a few partial, on hold, not yet due or abandoned.
+const STATUS_MIX: [(&str, u64); 7] = [
+    ("완료", 10),
+    ("이행후계속추진", 30),
+    ("정상추진", 75),
+    ("일부추진", 85),
+    ("보류", 90),
+    ("시기미도래", 97),
+    ("폐기", 100),
+];
+
+/// 추진실적 in the form's layout: pairs, 재원 확보·집행 (확보액 a share of the plan per
+/// cell, 집행액 a share of 확보액; with `overspent`, one 집행액 above its 확보액), and
+/// 지표 실적 for the first two years.
+fn progress_sheet(
+    ws: &mut Worksheet,
+    seed: u64,
+    leaf: Leaf<'_>,
+    p: &Plan,
+    plan: &[[i64; COLS]; 4],
+    overspent: bool,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    let mut rng = Rng::new(
+        seed ^ 0x5EC,
+        (p.pledge * 1000 + p.leaf * 100 + p.round) as u64,
+    );
+    let roll = rng.below(100);
+    let status = STATUS_MIX
+        .iter()
+        .find(|(_, upto)| roll < *upto)
+        .map_or("정상추진", |(s, _)| *s);
+    let rate = match status {
+        "완료" | "이행후계속추진" => 100,
+        _ => 10 + rng.below(85),
+    };
+    ws.write_string(0, 0, "공약 추진실적 보고")?;
+    ws.write_string(2, 0, "추진상황")?;
+    ws.write_string(2, 1, status)?;
+    ws.write_string(3, 0, "추진율")?;
+    ws.write_number(3, 1, rate as f64)?;
+    ws.write_string(4, 0, "추진실적")?;
+    ws.write_string(
+        4,
+        1,
+        format!("{} 추진 중 ({}차 보고)", leaf.def().name, p.round + 1),
+    )?;
+    ws.write_string(5, 0, "문제점 및 대책")?;
+    ws.write_string(5, 1, "예산 확보 지연: 관계 부처 협의")?;
+    ws.write_string(6, 0, "향후계획")?;
+    ws.write_string(6, 1, "다음 분기 사업 추진")?;
+
+    let header = 9u32;
+    ws.write_string(header - 1, 0, "재원 확보·집행")?;
+    ws.write_string(header - 1, 8, p.unit.note())?;
+    let mut labels = vec![
+        "구분".to_owned(),
+        "재원".to_owned(),
+        "총계".to_owned(),
+        "기투자".to_owned(),
+    ];
+    labels.extend(TERM.map(|y| format!("{y}년")));
+    for (j, l) in labels.iter().enumerate() {
+        ws.write_string(header, j as u16, l)?;
+    }
+    // Columns 기투자 + term years (the plan's 임기후 is not secured yet).
+    let secured: Vec<[i64; 6]> = plan
+        .iter()
+        .map(|row| {
+            let share = 5 + rng.below(6) as i64;
+            std::array::from_fn(|j| row[j] * share / 10)
+        })
+        .collect();
+    let mut spent: Vec<[i64; 6]> = secured
+        .iter()
+        .map(|row| {
+            let share = 3 + rng.below(8) as i64;
+            std::array::from_fn(|j| row[j] * share / 10)
+        })
+        .collect();
+    if overspent {
+        spent[2][3] = secured[2][3] + 100;
+    }
+    for (g, (name, table)) in [("확보액", &secured), ("집행액", &spent)]
+        .iter()
+        .enumerate()
+    {
+        let sum_row = header + 1 + 5 * g as u32;
+        ws.write_string(sum_row, 0, *name)?;
+        ws.write_string(sum_row, 1, "계")?;
+        let col_sum = |j: usize| -> i64 { table.iter().map(|r| r[j]).sum() };
+        let all: i64 = (0..6).map(col_sum).sum();
+        ws.write_with_format(sum_row, 2, p.unit.written(all), fmt)?;
+        for j in 0..6 {
+            ws.write_with_format(sum_row, 3 + j as u16, p.unit.written(col_sum(j)), fmt)?;
+        }
+        for (s, src) in SOURCES.iter().enumerate() {
+            let r = sum_row + 1 + s as u32;
+            ws.write_string(r, 1, *src)?;
+            ws.write_with_format(r, 2, p.unit.written(table[s].iter().sum()), fmt)?;
+            for (j, v) in table[s].iter().enumerate() {
+                ws.write_with_format(r, 3 + j as u16, p.unit.written(*v), fmt)?;
+            }
+        }
+    }
+    let ind_header = header + 13;
+    ws.write_string(ind_header - 1, 0, "지표 실적")?;
+    ws.write_string(ind_header, 0, "지표")?;
+    ws.write_string(ind_header, 1, "단위")?;
+    for (j, y) in TERM.enumerate() {
+        ws.write_string(ind_header, 2 + j as u16, format!("{y}년"))?;
+    }
+    for (k, ind) in leaf.def().indicators.iter().enumerate() {
+        let r = ind_header + 1 + k as u32;
+        ws.write_string(r, 0, &ind.name)?;
+        ws.write_string(r, 1, &ind.unit)?;
+        for j in 0..2u16 {
+            ws.write_number(
+                r,
+                2 + j,
+                (4 * (k + 1) + 2 * j as usize + rng.below(3) as usize) as f64,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -927,7 +1082,12 @@ mod tests {
                 FileUnit::HundredMillion,
             ] {
                 for leaf in 0..LEAVES_PER_PLEDGE {
-                    for typo in [false, true] {
+                    for (typo, progress) in [
+                        (false, None),
+                        (true, None),
+                        (false, Some(false)),
+                        (false, Some(true)),
+                    ] {
                         let p = Plan {
                             pledge: 1,
                             leaf,
@@ -936,12 +1096,15 @@ mod tests {
                             unit,
                             drift,
                             typo,
+                            progress,
                         };
                         let pledge = &pledges[1];
                         let l = pledge.leaves()[leaf];
                         let bytes = submission_bytes(spec.seed, pledge, l, &p).unwrap();
                         let c = check(&bytes, &cat, &Default::default());
-                        let what = format!("{drift:?} {unit:?} leaf {leaf} typo {typo}");
+                        let what = format!(
+                            "{drift:?} {unit:?} leaf {leaf} typo {typo} progress {progress:?}"
+                        );
                         if typo {
                             assert!(!c.accepted(), "{what}");
                             // The totals are formulas whose stored results the typo
@@ -957,7 +1120,15 @@ mod tests {
                             continue;
                         }
                         assert!(c.accepted(), "{what}: {:#?}", c.findings);
+                        let overspent = c.findings.iter().any(|f| f.code == Code::Overspend);
+                        assert_eq!(overspent, progress == Some(true), "{what}");
+                        assert!(
+                            c.findings.iter().all(|f| matches!(f.code, Code::Overspend)),
+                            "{what}: {:#?}",
+                            c.findings
+                        );
                         let s = c.submission.unwrap();
+                        assert_eq!(s.progress.is_some(), progress.is_some(), "{what}");
                         assert_eq!(s.leaf, l.key(), "{what}");
                         assert_eq!(s.base_date, p.base_date, "{what}");
                         assert_eq!(s.investment.sum.total, l.def().budget, "{what}");

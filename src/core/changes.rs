@@ -274,6 +274,7 @@ mod tests {
                 },
                 targets: Targets::default(),
                 roadmap: vec![],
+                progress: None,
             }),
             named: None,
         }

@@ -4,7 +4,8 @@
 use crate::core::definition::{LeafKey, Pledge};
 use crate::core::finding::{Code, Finding, Severity};
 use crate::core::model::{
-    AmountRow, Column, IndicatorRow, Precedence, RoadmapItem, Submission, TargetValue,
+    AmountRow, Column, IndicatorRow, Investment, Precedence, Progress, RoadmapItem, Submission,
+    TargetValue, Targets,
 };
 use chrono::{DateTime, Local, NaiveDate};
 use rust_decimal::Decimal;
@@ -226,6 +227,25 @@ pub struct PledgeReport {
     pub history: Vec<HistoryRow>,
     /// 변경내역 and 당초 vs current (SPEC §10).
     pub changes: crate::core::changes::ChangeLog,
+    /// 추진실적 per leaf, in leaf order (SPEC §11).
+    pub progress: Vec<LeafProgress>,
+}
+
+/// What the 추진실적 sheet and the overview's rates need of one leaf: its plan (from the
+/// current submission) and its latest progress report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeafProgress {
+    pub key: LeafKey,
+    /// 공약 사업비 of the leaf (the weight of its 추진율).
+    pub budget: Decimal,
+    /// The current plan; `None` when the leaf has no accepted submission.
+    pub plan: Option<Investment>,
+    pub targets: Option<Targets>,
+    /// The latest accepted submission that carried 추진실적, and its 기준일.
+    pub progress: Option<Progress>,
+    pub base_date: Option<NaiveDate>,
+    /// 추진율 of the report before it (an earlier 기준일), to see a fall.
+    pub previous_rate: Option<Decimal>,
 }
 
 impl PledgeReport {
@@ -548,6 +568,12 @@ where
         })
         .collect();
 
+    let progress = pledge
+        .leaves()
+        .iter()
+        .map(|l| leaf_progress(pledge, l, &current, records()))
+        .collect();
+
     PledgeReport {
         pledge: pledge.clone(),
         columns: pledge.columns(),
@@ -560,5 +586,44 @@ where
         findings,
         history,
         changes: crate::core::changes::history(pledge, records()),
+        progress,
+    }
+}
+
+/// The plan and the progress reports of one leaf: the latest report by (기준일,
+/// arrival), and the 추진율 of the latest one with an earlier 기준일.
+fn leaf_progress<'a>(
+    pledge: &Pledge,
+    leaf: &crate::core::definition::Leaf<'_>,
+    current: &BTreeMap<LeafKey, &Received>,
+    records: impl Iterator<Item = &'a Received>,
+) -> LeafProgress {
+    let key = leaf.key();
+    let cur = current.get(&key).and_then(|r| r.submission.as_ref());
+    let mut reports: Vec<(&Received, &Submission, &Progress)> = records
+        .filter(|r| r.outcome == Outcome::Accepted)
+        .filter_map(|r| {
+            let s = r.submission.as_ref()?;
+            let p = s.progress.as_ref()?;
+            (s.pledge_id == pledge.id && s.leaf == key).then_some((r, s, p))
+        })
+        .collect();
+    reports.sort_by_key(|(r, _, _)| r.precedence());
+    let latest = reports.last();
+    let previous_rate = latest.and_then(|(_, s, _)| {
+        reports
+            .iter()
+            .rev()
+            .find(|(_, e, _)| e.base_date < s.base_date)
+            .map(|(_, _, p)| p.rate)
+    });
+    LeafProgress {
+        budget: leaf.def().budget,
+        plan: cur.map(|s| s.investment.clone()),
+        targets: cur.map(|s| s.targets.clone()),
+        progress: latest.map(|(_, _, p)| (*p).clone()),
+        base_date: latest.map(|(_, s, _)| s.base_date),
+        previous_rate,
+        key,
     }
 }

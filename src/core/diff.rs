@@ -449,6 +449,7 @@ mod tests {
                 start: q(2023, 1),
                 end: q(2025, 4),
             }],
+            progress: None,
         }
     }
 

@@ -12,5 +12,7 @@ pub mod model;
 pub mod normalize;
 pub mod overview;
 pub mod parse;
+pub mod progress;
+pub mod rates;
 pub mod read;
 pub mod validate;

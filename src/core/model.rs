@@ -130,6 +130,98 @@ pub struct Submission {
     pub investment: Investment,
     pub targets: Targets,
     pub roadmap: Vec<RoadmapItem>,
+    /// The quarterly 추진실적 (SPEC §11), when the file carried that sheet. Absent in
+    /// plan-only submissions and in ledger lines written before §11.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+/// 추진상황, the Manifesto Center's vocabulary. The declaration order is the order of
+/// advancement (폐기 < 보류 < 일부추진 < 시기미도래 < 정상추진 < 이행후계속추진 < 완료), so
+/// `Ord` gives the least advanced of several leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 폐기
+    Abandoned,
+    /// 보류
+    OnHold,
+    /// 일부추진
+    Partial,
+    /// 시기미도래
+    NotYetDue,
+    /// 정상추진
+    OnTrack,
+    /// 이행후계속추진
+    DoneContinuing,
+    /// 완료
+    Done,
+}
+
+impl Status {
+    /// Every status in the order the overview lists them (완료 first).
+    pub const LISTED: [Status; 7] = [
+        Status::Done,
+        Status::DoneContinuing,
+        Status::OnTrack,
+        Status::Partial,
+        Status::OnHold,
+        Status::Abandoned,
+        Status::NotYetDue,
+    ];
+
+    /// The word staff type and read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Abandoned => "폐기",
+            Status::OnHold => "보류",
+            Status::Partial => "일부추진",
+            Status::NotYetDue => "시기미도래",
+            Status::OnTrack => "정상추진",
+            Status::DoneContinuing => "이행후계속추진",
+            Status::Done => "완료",
+        }
+    }
+
+    /// The status a typed word names, spaces ignored (`이행 후 계속 추진`).
+    pub fn from_label(typed: &str) -> Option<Status> {
+        let key = crate::core::normalize::compact(typed);
+        Self::LISTED.into_iter().find(|s| s.label() == key)
+    }
+
+    /// 완료 or 이행후계속추진: what the 공약이행완료율 counts as fulfilled.
+    pub fn is_fulfilled(self) -> bool {
+        matches!(self, Status::Done | Status::DoneContinuing)
+    }
+}
+
+/// The actual values of one indicator (지표 실적), per year; a year not measured yet is
+/// absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorActual {
+    /// The name as in the definition.
+    pub name: String,
+    pub unit: String,
+    pub values: BTreeMap<i32, Decimal>,
+}
+
+/// The 추진실적 of one leaf as of its 기준일 (amounts in 백만원, cumulative per year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub status: Status,
+    /// 추진율 in percent, 0–100.
+    pub rate: Decimal,
+    /// 추진실적
+    pub achievements: String,
+    /// 문제점 및 대책
+    pub problems: String,
+    /// 향후계획
+    pub plans: String,
+    /// 확보액 by source (and 계), columns 총계, 기투자, term years (임기후 stays 0).
+    pub secured: Investment,
+    /// 집행액, the same shape.
+    pub spent: Investment,
+    pub indicators: Vec<IndicatorActual>,
 }
 
 /// A `String` newtype that serialises exactly as the bare string (the ledger's lines

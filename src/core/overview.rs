@@ -749,6 +749,7 @@ mod tests {
                 investment: Investment { sum: row, sources },
                 targets: Default::default(),
                 roadmap: Vec::new(),
+                progress: None,
             }),
             named: (!accepted).then_some(key),
         }

@@ -24,6 +24,10 @@ pub fn validate(
         None => Vec::new(),
     };
     check_contacts(draft, findings);
+    let def = leaf.as_ref().and_then(|k| pledge.leaf(k)).map(|l| l.def());
+    let progress = draft.progress.as_ref().and_then(|p| {
+        crate::core::progress::check(p, draft.investment.as_ref(), pledge, def, findings)
+    });
     let leaf = leaf?;
     if let Some(inv) = &draft.investment
         && let Some(def) = pledge.leaf(&leaf).map(|l| l.def())
@@ -43,6 +47,7 @@ pub fn validate(
         investment: investment_of(draft.investment.as_ref()?),
         targets: draft.targets.clone(),
         roadmap: draft.roadmap.clone(),
+        progress,
     })
 }
 
@@ -223,7 +228,11 @@ fn mismatches(inv: &DraftInvestment, pledge: &Pledge) -> Vec<Mismatch> {
 
 /// Reports the sum checks; returns the cells of stale 계/총계 formulas (reported once
 /// for the whole table), so the budget check does not read their stale results.
-fn check_sums(inv: &DraftInvestment, pledge: &Pledge, findings: &mut Vec<Finding>) -> Vec<CellRef> {
+pub(crate) fn check_sums(
+    inv: &DraftInvestment,
+    pledge: &Pledge,
+    findings: &mut Vec<Finding>,
+) -> Vec<CellRef> {
     let unit = inv.unit.label().to_owned();
     let all = mismatches(inv, pledge);
     let stale: Vec<CellRef> = all
@@ -372,7 +381,7 @@ fn check_indicators(draft: &Draft, def: &Program, findings: &mut Vec<Finding>) {
     }
 }
 
-fn investment_of(inv: &DraftInvestment) -> Investment {
+pub(crate) fn investment_of(inv: &DraftInvestment) -> Investment {
     let to_row = |cells: &[Option<crate::core::parse::DraftAmount>]| -> AmountRow {
         let mut row = AmountRow::default();
         for ((kind, _), c) in inv.columns.iter().zip(cells) {

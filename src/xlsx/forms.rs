@@ -14,7 +14,7 @@
 use crate::core::definition::{Catalog, Leaf, Pledge};
 use crate::core::finding::column_name;
 use crate::core::normalize::{Quarter, nfc};
-use crate::core::parse::{SHEET_INFO, SHEET_INVEST, SHEET_ROADMAP, SHEET_TARGETS};
+use crate::core::parse::{SHEET_INFO, SHEET_INVEST, SHEET_PROGRESS, SHEET_ROADMAP, SHEET_TARGETS};
 use crate::xlsx::style::{self, FIXED_FILL, HEADER_FILL, INPUT_FILL, NOTE_COLOR, wrapped_height};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
@@ -249,6 +249,7 @@ pub fn form_bytes(pledge: &Pledge, leaf: Leaf<'_>) -> Result<Vec<u8>, XlsxError>
     invest_sheet(wb.add_worksheet(), pledge, &st)?;
     targets_sheet(wb.add_worksheet(), pledge, leaf, &st)?;
     roadmap_sheet(wb.add_worksheet(), pledge, &st)?;
+    progress_sheet(wb.add_worksheet(), pledge, leaf, &st)?;
     wb.save_to_buffer()
 }
 
@@ -332,6 +333,13 @@ fn guide_steps(pledge: &Pledge, start: i32, end: i32) -> Vec<String> {
         ),
         format!(
             "'{SHEET_ROADMAP}' 시트: 세부내용을 적고 시작·종료 분기를 목록에서 고릅니다({start}-Q1 = {start}년 1분기 … {end}-Q4). 쓰지 않는 줄은 비워 둡니다."
+        ),
+        format!(
+            "'{SHEET_PROGRESS}' 시트(분기마다): 추진상황을 목록에서 고르고(완료·이행후계속추진·정상추진·일부추진·보류·폐기·시기미도래), \
+             추진율을 0~100 숫자로(예: 85), 추진실적·문제점 및 대책·향후계획을 적습니다.\n\
+             재원 확보·집행 표에는 재원별로 확보한 금액(확보액)과 쓴 금액(집행액)을 {unit} 단위로, 기준일까지 연도별 누계로 입력합니다. \
+             '계' 행과 '총계' 열은 자동 합계입니다. 지표 실적 표에는 지표별 실제 값을 적고, 아직 측정하지 않은 해는 비워 둡니다.\n\
+             추진계획만 낼 때는 이 시트를 비워 두면 됩니다(비어 있는 시트는 추진실적이 없는 것으로 봅니다)."
         ),
         "시트 이름과 표의 제목(구분, 총계, 국비, 연도 등)은 바꾸지 마십시오. 시트를 지우거나 행·열을 넣고 빼지 마십시오.\n\
          시트는 실수를 막으려고 보호되어 있습니다(암호 없음). 꼭 필요하면 [검토] → [시트 보호 해제]로 풀 수 있지만, 표의 모양은 그대로 두십시오."
@@ -769,6 +777,236 @@ fn roadmap_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(),
     )?;
     ws.set_print_area(0, 0, last, 2)?;
     finish_sheet(ws);
+    Ok(())
+}
+
+/// The seven 추진상황 words, in the order the drop-down offers them.
+fn status_words() -> Vec<&'static str> {
+    crate::core::model::Status::LISTED
+        .iter()
+        .map(|s| s.label())
+        .collect()
+}
+
+/// Row (zero-based) of the 추진실적 sheet's 재원 확보·집행 header in the form.
+pub const PROGRESS_MONEY_HEADER: u32 = 9;
+
+/// 추진실적 (SPEC §11): pairs (추진상황 as a drop-down, 추진율 0–100, three texts), the
+/// 재원 확보·집행 table (확보액 and 집행액, each 계 + sources, 총계 and 계 as formulas),
+/// and 지표 실적 with the leaf's indicators written in.
+fn progress_sheet(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    leaf: Leaf<'_>,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(SHEET_PROGRESS)?;
+    let years: Vec<i32> = pledge.term.years().collect();
+    // Columns: 구분 | 재원 | 총계 | 기투자 | years…
+    let first_part = 3u16;
+    let last_col = first_part + u16::try_from(years.len()).unwrap_or(0);
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 10)?;
+    for c in 2..=last_col {
+        ws.set_column_width(c, 12)?;
+    }
+    ws.merge_range(0, 0, 0, last_col, "공약 추진실적 보고", &st.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        "※ 분기마다 노란 칸을 입력하십시오. 추진계획만 낼 때는 이 시트를 비워 둡니다.",
+        &st.note,
+    )?;
+    let status_rule = DataValidation::new()
+        .allow_list_strings(&status_words())?
+        .set_input_title("추진상황 (목록에서 선택)")?
+        .set_input_message("기준일 현재 사업의 추진상황을 목록에서 고르십시오.")?
+        .set_error_title("목록에 없는 추진상황")?
+        .set_error_message(format!(
+            "다음 중 하나를 고르십시오: {}.",
+            status_words().join(", ")
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    let rate_rule = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
+        .set_input_title("추진율 (%)")?
+        .set_input_message("0부터 100 사이의 숫자를 입력하십시오.\n예: 85 (85%)")?
+        .set_error_title("추진율이 아닙니다")?
+        .set_error_message("0부터 100 사이의 숫자만 입력할 수 있습니다.")?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    let pairs: [(&str, u32, DataValidation); 5] = [
+        ("추진상황", 2, status_rule),
+        ("추진율(%)", 3, rate_rule),
+        (
+            "추진실적",
+            4,
+            hint("추진실적", "기준일까지 추진한 내용을 적으십시오.")?,
+        ),
+        (
+            "문제점 및 대책",
+            5,
+            hint(
+                "문제점 및 대책",
+                "추진상 문제점과 그 대책을 적으십시오. 없으면 '없음'.",
+            )?,
+        ),
+        (
+            "향후계획",
+            6,
+            hint("향후계획", "다음 분기 이후의 추진 계획을 적으십시오.")?,
+        ),
+    ];
+    for (label, row, rule) in pairs {
+        ws.write_with_format(row, 0, label, &st.label)?;
+        let (fmt, height) = match row {
+            2 => (&st.quarter_in, 20.0),
+            3 => (&st.amount_in, 20.0),
+            _ => (&st.wrap_in, 48.0),
+        };
+        if row <= 3 {
+            ws.write_blank(row, 1, fmt)?;
+        } else {
+            ws.merge_range(row, 1, row, last_col, "", fmt)?;
+        }
+        ws.add_data_validation(row, 1, row, 1, &rule)?;
+        ws.set_row_height(row, height)?;
+    }
+
+    let header = PROGRESS_MONEY_HEADER;
+    ws.write_with_format(header - 1, 0, "재원 확보·집행", &st.guide_head)?;
+    ws.write_with_format(
+        header - 1,
+        last_col,
+        format!("(단위 : {})", pledge.unit),
+        &st.unit_note,
+    )?;
+    let mut headers = vec![
+        "구분".to_owned(),
+        "재원".to_owned(),
+        "총계".to_owned(),
+        pledge.before_label.clone(),
+    ];
+    headers.extend(years.iter().map(|y| format!("{y}년")));
+    for (c, h) in headers.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        ws.write_with_format(header, c, h.as_str(), &st.header)?;
+    }
+    let group_rows = 1 + u32::try_from(pledge.sources.len()).unwrap_or(0);
+    let mut row = header + 1;
+    for group in ["확보액", "집행액"] {
+        money_group(ws, pledge, group, row, first_part, last_col, st)?;
+        row += group_rows;
+    }
+
+    row += 1;
+    let indicators = &leaf.def().indicators;
+    if !indicators.is_empty() {
+        ws.write_with_format(row, 0, "지표 실적", &st.guide_head)?;
+        row += 1;
+        ws.write_with_format(row, 0, "지표", &st.header)?;
+        ws.write_with_format(row, 1, "단위", &st.header)?;
+        for (i, y) in years.iter().enumerate() {
+            let c = 2 + u16::try_from(i).unwrap_or(0);
+            ws.write_with_format(row, c, format!("{y}년"), &st.header)?;
+        }
+        let year_end = 1 + u16::try_from(years.len()).unwrap_or(0);
+        for ind in indicators {
+            row += 1;
+            ws.write_with_format(row, 0, ind.name.as_str(), &st.label)?;
+            ws.write_with_format(row, 1, ind.unit.as_str(), &st.fixed_center)?;
+            for c in 2..=year_end {
+                ws.write_blank(row, c, &st.amount_in)?;
+            }
+            ws.add_data_validation(
+                row,
+                2,
+                row,
+                year_end,
+                &hint(
+                    &format!("실적 ({})", ind.unit),
+                    &format!(
+                        "'{}'의 그 해 실적을 숫자로 입력하십시오(단위: {}).\n아직 측정하지 않았으면 비워 둡니다.",
+                        ind.name, ind.unit
+                    ),
+                )?,
+            )?;
+        }
+    }
+    ws.set_print_area(0, 0, row, last_col)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+/// One group of the 재원 확보·집행 table: the 구분 cell merged over 계 + sources, the 계
+/// row and every 총계 as formulas, the amounts as inputs.
+fn money_group(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    group: &str,
+    sum_row: u32,
+    first_part: u16,
+    last_col: u16,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let first_source = sum_row + 1;
+    let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
+    ws.merge_range(sum_row, 0, last_source, 0, group, &st.label)?;
+    ws.write_with_format(sum_row, 1, "계", &st.header)?;
+    ws.write_formula_with_format(
+        sum_row,
+        2,
+        Formula::new(format!(
+            "=SUM({}:{})",
+            a1(sum_row, first_part),
+            a1(sum_row, last_col)
+        ))
+        .set_result("0"),
+        &st.formula,
+    )?;
+    for c in first_part..=last_col {
+        ws.write_formula_with_format(
+            sum_row,
+            c,
+            Formula::new(format!(
+                "=SUM({}:{})",
+                a1(first_source, c),
+                a1(last_source, c)
+            ))
+            .set_result("0"),
+            &st.formula,
+        )?;
+    }
+    for (i, source) in pledge.sources.iter().enumerate() {
+        let r = first_source + u32::try_from(i).unwrap_or(0);
+        ws.write_with_format(r, 1, source.as_str(), &st.header)?;
+        ws.write_formula_with_format(
+            r,
+            2,
+            Formula::new(format!("=SUM({}:{})", a1(r, first_part), a1(r, last_col)))
+                .set_result("0"),
+            &st.formula,
+        )?;
+        for c in first_part..=last_col {
+            ws.write_blank(r, c, &st.amount_in)?;
+        }
+    }
+    let rule = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+        .set_input_title(format!("{group} (단위: {})", pledge.unit))?
+        .set_input_message(format!(
+            "기준일까지 연도별 {group}을 {} 단위 숫자로 입력하십시오.\n없으면 비워 두거나 0.",
+            pledge.unit
+        ))?
+        .set_error_title("금액이 아닙니다")?
+        .set_error_message(format!(
+            "0 이상의 숫자만 입력할 수 있습니다(단위: {}).",
+            pledge.unit
+        ))?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(first_source, first_part, last_source, last_col, &rule)?;
     Ok(())
 }
 

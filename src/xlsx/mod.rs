@@ -4,6 +4,7 @@
 
 pub mod forms;
 pub mod overview;
+pub mod rates;
 pub mod render;
 pub mod review;
 pub(crate) mod source_layout;

@@ -27,6 +27,7 @@ const INFO: &str = "제출정보";
 const INV: &str = "투자계획";
 const TARGETS: &str = "추진목표";
 const ROADMAP: &str = "추진일정";
+const PROGRESS: &str = "추진실적";
 
 /// A second pledge unlike Ansan in every dimension the forms depend on: term, column
 /// labels, number of sources, indicators on a sub-program, and a program name with
@@ -413,7 +414,7 @@ fn every_form_has_validations_protection_and_only_its_input_cells_unlocked() {
         );
         assert_eq!(
             sheet_names(path),
-            [GUIDE, INFO, INV, TARGETS, ROADMAP],
+            [GUIDE, INFO, INV, TARGETS, ROADMAP, PROGRESS],
             "{name}"
         );
 
@@ -1185,4 +1186,283 @@ fn committed_forms_are_what_gongyak_template_writes_now() {
             "{n} changed"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------
+// 추진실적 (SPEC §11, issue 16).
+
+/// Where the inputs of a form's 추진실적 sheet are, found by label.
+#[derive(Debug, Default)]
+struct ProgressLayout {
+    status: String,
+    rate: String,
+    /// 추진실적, 문제점 및 대책, 향후계획 → input cell (top-left of its merge).
+    texts: BTreeMap<&'static str, String>,
+    /// The whole merged area of each text input.
+    text_areas: Vec<String>,
+    /// (group, source, column label) → input cell.
+    amounts: BTreeMap<(String, String, String), String>,
+    /// (group, column label) → the 계 formula; (group, source) → the 총계 formula.
+    sum_row: BTreeMap<(String, String), String>,
+    total_col: BTreeMap<(String, String), String>,
+    /// (indicator, year) → input cell.
+    indicators: BTreeMap<(String, i32), String>,
+    indicator_names: Vec<String>,
+}
+
+impl ProgressLayout {
+    fn read(path: &Path, pledge: &Pledge) -> ProgressLayout {
+        let mut l = ProgressLayout::default();
+        let g = read_sheet(path, PROGRESS);
+        let (r, c) = find(&g, PROGRESS, "추진상황");
+        l.status = a1(r, c + 1);
+        let (r, c) = find(&g, PROGRESS, "추진율(%)");
+        l.rate = a1(r, c + 1);
+        let (hr, _) = find(&g, PROGRESS, "재원");
+        let last = col_in_row(&g, hr, &format!("{}년", pledge.term.end));
+        for label in ["추진실적", "문제점 및 대책", "향후계획"] {
+            let (r, c) = find(&g, PROGRESS, label);
+            l.texts.insert(label, a1(r, c + 1));
+            l.text_areas.extend((c + 1..=last).map(|cc| a1(r, cc)));
+        }
+        let mut columns = vec!["총계".to_owned(), pledge.before_label.clone()];
+        columns.extend(pledge.term.years().map(|y| format!("{y}년")));
+        let cols: Vec<usize> = columns.iter().map(|h| col_in_row(&g, hr, h)).collect();
+        for group in ["확보액", "집행액"] {
+            let gr = row_in_col(&g, 0, hr, group);
+            for (h, &c) in columns.iter().zip(&cols) {
+                l.sum_row.insert((group.to_owned(), h.clone()), a1(gr, c));
+            }
+            for (k, s) in pledge.sources.iter().enumerate() {
+                let r = gr + 1 + k;
+                assert_eq!(g.get(r, 1), s, "{group} rows in source order");
+                for (h, &c) in columns.iter().zip(&cols) {
+                    let key = (group.to_owned(), s.clone());
+                    if h == "총계" {
+                        l.total_col.insert(key, a1(r, c));
+                    } else {
+                        l.amounts.insert((key.0, key.1, h.clone()), a1(r, c));
+                    }
+                }
+            }
+        }
+        if let Some((ir, _)) = g.find("지표") {
+            let mut r = ir + 1;
+            while !g.get(r, 0).is_empty() {
+                let name = g.get(r, 0).to_owned();
+                for (i, y) in pledge.term.years().enumerate() {
+                    assert_eq!(g.get(ir, 2 + i), format!("{y}년"));
+                    l.indicators.insert((name.clone(), y), a1(r, 2 + i));
+                }
+                l.indicator_names.push(name);
+                r += 1;
+            }
+        }
+        l
+    }
+
+    fn inputs(&self) -> BTreeSet<String> {
+        let mut s: BTreeSet<String> = [self.status.clone(), self.rate.clone()].into();
+        s.extend(self.text_areas.iter().cloned());
+        s.extend(self.amounts.values().cloned());
+        s.extend(self.indicators.values().cloned());
+        s
+    }
+}
+
+#[test]
+fn every_form_has_a_protected_progress_sheet_with_its_rules() {
+    let cat = two_pledges();
+    let tmp = tempfile::tempdir().unwrap();
+    generate(&cat, tmp.path());
+    let cell_re = Regex::new(r#"(?s)<c r="([A-Z]+\d+)"[^>]*?>(.*?)</c>"#).unwrap();
+    for (pledge, spec, path) in forms_of(&cat, tmp.path()) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let l = ProgressLayout::read(&path, pledge);
+        let parts = zip_parts(&std::fs::read(&path).unwrap());
+        let locked = xf_locked(&text_part(&parts, "xl/styles.xml"));
+        let xml = text_part(&parts, &sheet_parts(&parts)[PROGRESS]);
+        assert!(xml.contains("<sheetProtection"), "{name}");
+        let unlocked: BTreeSet<String> = cell_styles(&xml)
+            .into_iter()
+            .filter(|(_, s)| !locked[*s])
+            .map(|(c, _)| c)
+            .collect();
+        assert_eq!(unlocked, l.inputs(), "{name}: unlocked cells");
+        // The leaf's own indicators, written in.
+        let want: Vec<String> = spec
+            .leaf
+            .def()
+            .indicators
+            .iter()
+            .map(|i| i.name.clone())
+            .collect();
+        assert_eq!(l.indicator_names, want, "{name}");
+        let v = validations(&xml);
+        let status = v.iter().find(|x| x.cells.contains(&l.status)).unwrap();
+        assert_eq!(status.kind, "list", "{name}");
+        assert_eq!(
+            status.formula1, "\"완료,이행후계속추진,정상추진,일부추진,보류,폐기,시기미도래\"",
+            "{name}"
+        );
+        let rate = v.iter().find(|x| x.cells.contains(&l.rate)).unwrap();
+        assert_eq!(
+            (rate.kind.as_str(), rate.operator.as_str()),
+            ("decimal", ""),
+            "{name}"
+        );
+        assert!(
+            xml.contains("<formula1>0</formula1><formula2>100</formula2>"),
+            "{name}"
+        );
+        for cell in l.amounts.values() {
+            let a = v.iter().find(|x| x.cells.contains(cell)).unwrap();
+            assert_eq!(
+                (a.kind.as_str(), a.operator.as_str(), a.formula1.as_str()),
+                ("decimal", "greaterThanOrEqual", "0"),
+                "{name} {cell}"
+            );
+        }
+        let bodies: BTreeMap<String, String> = cell_re
+            .captures_iter(&xml)
+            .map(|c| (c[1].to_owned(), c[2].to_owned()))
+            .collect();
+        for cell in l.sum_row.values().chain(l.total_col.values()) {
+            let body = bodies.get(cell).map_or("", String::as_str);
+            assert!(
+                body.starts_with("<f>SUM(") && body.ends_with("<v>0</v>"),
+                "{name}: {cell} is {body:?}"
+            );
+        }
+        // A blank 추진실적 is a plan-only submission: the sheet adds no finding.
+        let c = checked(&std::fs::read(&path).unwrap(), &cat);
+        assert!(
+            c.findings
+                .iter()
+                .all(|f| f.place.as_ref().is_none_or(|p| p.sheet != PROGRESS)),
+            "{name}: {:#?}",
+            c.findings
+        );
+    }
+    let g = read_sheet(
+        &forms_of(&cat, tmp.path())[0].2,
+        gongyak::xlsx::forms::SHEET_GUIDE,
+    );
+    assert!(
+        g.rows
+            .iter()
+            .flatten()
+            .any(|t| t.contains("'추진실적' 시트(분기마다)")),
+        "작성요령 explains the sheet"
+    );
+}
+
+/// What staff type into the innopolis form's 추진실적: 정상추진, 85, texts, the test
+/// module's 확보액/집행액, and two 기술이전 actuals.
+fn progress_fills(pledge: &Pledge, l: &ProgressLayout) -> Vec<Fill> {
+    use crate::progress::{SECURED, SPENT};
+    let mut out = vec![
+        fill(PROGRESS, &l.status, Val::Text("정상추진".into())),
+        fill(PROGRESS, &l.rate, Val::Num("85".into())),
+        fill(
+            PROGRESS,
+            &l.texts["추진실적"],
+            Val::Text("기술이전 14건".into()),
+        ),
+        fill(
+            PROGRESS,
+            &l.texts["문제점 및 대책"],
+            Val::Text("없음".into()),
+        ),
+        fill(
+            PROGRESS,
+            &l.texts["향후계획"],
+            Val::Text("연구소기업 추가 지정".into()),
+        ),
+    ];
+    let mut columns = vec![pledge.before_label.clone()];
+    columns.extend(pledge.term.years().map(|y| format!("{y}년")));
+    for (group, table) in [("확보액", &SECURED), ("집행액", &SPENT)] {
+        for (src, vals) in table.iter() {
+            for (col, v) in columns.iter().zip(vals) {
+                let cell = &l.amounts[&(group.to_owned(), (*src).to_owned(), col.clone())];
+                out.push(fill(PROGRESS, cell, Val::Num(v.to_string())));
+            }
+        }
+    }
+    out.push(fill(
+        PROGRESS,
+        &l.indicators[&("기술이전".into(), 2022)],
+        Val::Num("6".into()),
+    ));
+    out.push(fill(
+        PROGRESS,
+        &l.indicators[&("기술이전".into(), 2023)],
+        Val::Num("8".into()),
+    ));
+    out
+}
+
+#[test]
+fn a_progress_sheet_filled_by_openpyxl_and_recalculated_by_libreoffice_reaches_the_report() {
+    if !have_openpyxl() || !have_soffice() {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.gongyak_ok(&["template"]);
+    let cat = catalog();
+    let pledge = &cat.pledges[0];
+    let work = sb.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let seeds = seed_submissions();
+    let (_, s) = &seeds[0];
+    let spec = spec_for(pledge, s);
+    let form = sb.templates().join("forms").join(&spec.file_name);
+    let layout = Layout::read(&form, pledge, spec.leaf);
+    let pl = ProgressLayout::read(&form, pledge);
+    let mut fills = fills_for(s, pledge, &layout);
+    fills.extend(progress_fills(pledge, &pl));
+    let filled = work.join("progress-0.xlsx");
+    fill_with_openpyxl(&work, &[(form.clone(), fills, filled.clone())]);
+    let saved = libreoffice_resave(&work, &[filled], &work.join("saved"));
+
+    // LibreOffice computed the sheet's 계 and 총계.
+    let g = read_sheet(&saved[0], PROGRESS);
+    assert_eq!(
+        cached(&g, &pl.sum_row[&("확보액".into(), "2022년".into())]),
+        "3900"
+    );
+    assert_eq!(
+        cached(&g, &pl.sum_row[&("집행액".into(), "총계".into())]),
+        "17560"
+    );
+    assert_eq!(
+        cached(&g, &pl.total_col[&("확보액".into(), "국비".into())]),
+        "15360"
+    );
+
+    let c = checked(&std::fs::read(&saved[0]).unwrap(), &cat);
+    assert!(c.accepted(), "{:#?}", c.findings);
+    let sub = c.submission.as_ref().unwrap();
+    assert_eq!(sub.investment, s.investment, "the plan is read as before");
+    let p = sub.progress.as_ref().expect("progress read");
+    assert_eq!(p.status, gongyak::core::model::Status::OnTrack);
+    assert_eq!(p.rate, rust_decimal::Decimal::from(85));
+    assert_eq!(p.achievements, "기술이전 14건");
+    assert_eq!(p.secured.sum.total, rust_decimal::Decimal::from(19960));
+
+    // Dropped and run: accepted, and its figures are in the report's 추진실적 sheet.
+    std::fs::copy(&saved[0], sb.inbox().join("추진실적.xlsx")).unwrap();
+    sb.gongyak_ok(&["run"]);
+    assert!(
+        sb.files_in("accepted")
+            .contains(&"추진실적.xlsx".to_owned())
+    );
+    let r = read_sheet(&sb.report(), PROGRESS);
+    let (hr, _) = r.find("추진상황").unwrap();
+    assert_eq!(r.get(hr + 1, 2), "정상추진");
+    assert_eq!(r.get(hr + 1, 3), "0.85");
+    assert_eq!(r.get(hr + 1, 5), "기술이전 14건");
+    let (ir, _) = r.find("기술이전 (건)").unwrap();
+    assert_eq!((r.get(ir + 1, 4), r.get(ir + 1, 5)), ("6", "8"));
 }

@@ -12,6 +12,7 @@ mod operator;
 mod overview;
 mod pipeline;
 mod print;
+mod progress;
 mod report;
 mod tolerances;
 mod watch;

@@ -3,6 +3,7 @@
 //! (`tests/it/messages.rs`).
 
 use super::{CellRef, Kind, QuarterEnd, SumLine, josa};
+use crate::core::model::Status;
 use crate::core::normalize::Quarter;
 use crate::core::parse::fmt_amount;
 use ::josa::{EulReul, EunNeun, IGa};
@@ -24,6 +25,20 @@ fn quoted(names: &[String]) -> String {
         .map(|n| format!("'{n}'"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `'완료', '이행후계속추진', …` — the 추진상황 words staff may type, to copy.
+fn status_words() -> String {
+    let words: Vec<String> = Status::LISTED
+        .iter()
+        .map(|s| s.label().to_owned())
+        .collect();
+    quoted(&words)
+}
+
+/// `85%`, `0.5%`: a 추진율 as staff wrote it.
+fn percent(rate: Decimal) -> String {
+    format!("{}%", rate.normalize())
 }
 
 /// `A, B` joined for labels in running text.
@@ -392,6 +407,93 @@ impl Kind {
                 "'추진목표' 시트에 지표 '{name}'({unit}) 행이 없습니다. 제출 양식에는 이 지표의 \
                  행이 있습니다. 이전 양식을 쓰셨다면 {LATEST_FORM}"
             ),
+            Kind::Status { typed: None } => format!(
+                "추진상황이 비어 있습니다. 다음 중 하나를 똑같이 입력해 주십시오: {}.",
+                status_words()
+            ),
+            Kind::Status { typed: Some(t) } => format!(
+                "추진상황 '{t}'{} 정해진 값이 아닙니다. 다음 중 하나를 똑같이 입력해 주십시오: {}.",
+                josa(t, EunNeun),
+                status_words()
+            ),
+            Kind::Rate { typed: None } => {
+                "추진율이 비어 있습니다. 0부터 100 사이의 숫자(예: 85)를 \
+                 입력해 주십시오."
+                    .to_owned()
+            }
+            Kind::Rate { typed: Some(t) } => format!(
+                "추진율 '{t}'{} 0부터 100 사이의 숫자가 아닙니다. 0부터 100 사이의 숫자(예: 85 \
+                 또는 85%)를 입력해 주십시오.",
+                josa(t, EunNeun)
+            ),
+            Kind::UnknownIndicator { typed, valid, .. } if valid.is_empty() => format!(
+                "지표 '{typed}'{} 이 사업에 정해진 지표가 아닙니다. 이 사업에는 지표가 없으니 \
+                 지표 이름과 실적을 지워 주십시오.",
+                josa(typed, EunNeun)
+            ),
+            Kind::UnknownIndicator {
+                typed,
+                valid,
+                similar,
+            } => format!(
+                "지표 '{typed}'{} 이 사업에 정해진 지표가 아닙니다. {}",
+                josa(typed, EunNeun),
+                choose_from(valid, similar)
+            ),
+            Kind::IndicatorNumber {
+                indicator,
+                year,
+                typed,
+            } => format!(
+                "지표 '{indicator}'의 {year}년 실적 '{typed}'{} 숫자가 아닙니다. 숫자만 \
+                 입력해 주십시오(예: 10). 아직 측정하지 않았으면 칸을 비워 둡니다.",
+                josa(typed, EunNeun)
+            ),
+            Kind::NegativeActual { what, raw, unit } => format!(
+                "{what}{} 음수({})입니다. {what}{} 0 이상이어야 하니 금액을 고쳐 주십시오.",
+                josa(what, IGa),
+                amount(*raw, unit),
+                josa(what, EunNeun)
+            ),
+            Kind::Overspend {
+                source,
+                column,
+                secured,
+                spent,
+                unit,
+            } => format!(
+                "{source} {column} 집행액 {}{} 확보액 {}보다 {} 많습니다. 집행액과 확보액을 \
+                 확인해 주십시오. 맞는 값이면 그대로 두어도 됩니다.",
+                amount(*spent, unit),
+                josa(unit, IGa),
+                amount(*secured, unit),
+                amount(*spent - *secured, unit)
+            ),
+            Kind::Oversecure {
+                source,
+                column,
+                planned,
+                secured,
+                unit,
+            } => format!(
+                "{source} {column} 확보액 {}{} '투자계획' 시트의 계획 {}보다 {} 많습니다. \
+                 계획이 바뀌었다면 '투자계획' 시트의 금액도 고쳐 주십시오.",
+                amount(*secured, unit),
+                josa(unit, IGa),
+                amount(*planned, unit),
+                amount(*secured - *planned, unit)
+            ),
+            Kind::StatusRate { status, rate } if *status == Status::Done => format!(
+                "추진상황이 '완료'인데 추진율이 {}입니다. 사업을 마쳤다면 추진율을 100으로, \
+                 아직이라면 추진상황을 고쳐 주십시오.",
+                percent(*rate)
+            ),
+            Kind::StatusRate { status, rate } => format!(
+                "추진율이 {}인데 추진상황이 '{}'입니다. 사업을 마쳤다면 추진상황을 '완료' 또는 \
+                 '이행후계속추진'으로, 아직이라면 추진율을 고쳐 주십시오.",
+                percent(*rate),
+                status.label()
+            ),
             Kind::Older {
                 base_date,
                 current,
@@ -684,6 +786,56 @@ mod tests {
                 name: "기술이전".into(),
                 unit: "건".into(),
             },
+            Kind::Status { typed: None },
+            Kind::Status {
+                typed: Some("진행중".into()),
+            },
+            Kind::Rate { typed: None },
+            Kind::Rate {
+                typed: Some("120".into()),
+            },
+            Kind::UnknownIndicator {
+                typed: "기술 이전 건수".into(),
+                valid: names(&["기술이전", "연구소기업 설립", "신규창업"]),
+                similar: Some("기술이전".into()),
+            },
+            Kind::UnknownIndicator {
+                typed: "주민 만족도".into(),
+                valid: Vec::new(),
+                similar: None,
+            },
+            Kind::IndicatorNumber {
+                indicator: "기술이전".into(),
+                year: 2023,
+                typed: "많음".into(),
+            },
+            Kind::NegativeActual {
+                what: "확보액".into(),
+                raw: d(-100),
+                unit: "백만원".into(),
+            },
+            Kind::Overspend {
+                source: "시비".into(),
+                column: "2025년".into(),
+                secured: d(290),
+                spent: d(700),
+                unit: "백만원".into(),
+            },
+            Kind::Oversecure {
+                source: "국비".into(),
+                column: "2026년".into(),
+                planned: d(1000),
+                secured: d(1500),
+                unit: "백만원".into(),
+            },
+            Kind::StatusRate {
+                status: Status::Done,
+                rate: d(90),
+            },
+            Kind::StatusRate {
+                status: Status::OnTrack,
+                rate: d(100),
+            },
             Kind::Older {
                 base_date: date,
                 current: NaiveDate::from_ymd_opt(2023, 3, 31).unwrap_or_default(),
@@ -757,6 +909,14 @@ mod tests {
             Kind::Budget { .. } => "Budget",
             Kind::ContactMissing { .. } => "ContactMissing",
             Kind::IndicatorMissing { .. } => "IndicatorMissing",
+            Kind::Status { .. } => "Status",
+            Kind::Rate { .. } => "Rate",
+            Kind::UnknownIndicator { .. } => "UnknownIndicator",
+            Kind::IndicatorNumber { .. } => "IndicatorNumber",
+            Kind::NegativeActual { .. } => "NegativeActual",
+            Kind::Overspend { .. } => "Overspend",
+            Kind::Oversecure { .. } => "Oversecure",
+            Kind::StatusRate { .. } => "StatusRate",
             Kind::Older { .. } => "Older",
             Kind::Superseded { .. } => "Superseded",
             Kind::Duplicate { .. } => "Duplicate",

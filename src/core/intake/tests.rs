@@ -30,6 +30,7 @@ fn sub(program: &str, base: NaiveDate) -> Submission {
         investment: Default::default(),
         targets: Default::default(),
         roadmap: Vec::new(),
+        progress: None,
     }
 }
 

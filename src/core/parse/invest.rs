@@ -128,27 +128,7 @@ pub(super) fn parse_investment(
     let header_broken = findings.len() > before;
     columns.sort_by_key(|(k, _)| *k);
 
-    // Unit note: the nearest `단위` note at or above the header row.
-    let mut unit = None;
-    for (&(r, c), v) in sheet.cells.range(..(data_start, 0)).rev() {
-        let CellValue::Text(t) = v else { continue };
-        match parse_unit_note(t) {
-            UnitNote::None => {}
-            UnitNote::Known(u) => {
-                unit = Some(u);
-                break;
-            }
-            UnitNote::Unknown(what) => {
-                findings.push(Finding::at(
-                    Kind::UnitUnknown { text: what },
-                    name,
-                    CellRef::new(r, c),
-                ));
-                unit = Some(Unit::Million);
-                break;
-            }
-        }
-    }
+    let unit = unit_note_above(sheet, 0, data_start, findings);
     let unit = unit.unwrap_or_else(|| {
         findings.push(Finding::at(
             Kind::UnitAssumed {
@@ -237,13 +217,65 @@ pub(super) fn parse_investment(
     })
 }
 
-/// Reads one amount cell with every tolerance of §4; reports what it cannot accept.
+/// The unit a table is written in: the nearest `단위` note in rows `from_row` up to
+/// `data_start`, or `None` when there is none. An unknown unit is reported (E-UNIT) and
+/// read as 백만원. Shared by 투자계획 and 추진실적.
+pub(super) fn unit_note_above(
+    sheet: &Sheet,
+    from_row: u32,
+    data_start: u32,
+    findings: &mut Vec<Finding>,
+) -> Option<Unit> {
+    for (&(r, c), v) in sheet.cells.range((from_row, 0)..(data_start, 0)).rev() {
+        let CellValue::Text(t) = v else { continue };
+        match parse_unit_note(t) {
+            UnitNote::None => {}
+            UnitNote::Known(u) => return Some(u),
+            UnitNote::Unknown(what) => {
+                findings.push(Finding::at(
+                    Kind::UnitUnknown { text: what },
+                    &sheet.name,
+                    CellRef::new(r, c),
+                ));
+                return Some(Unit::Million);
+            }
+        }
+    }
+    None
+}
+
+/// Reads one plan amount cell with every tolerance of §4; reports what it cannot
+/// accept, a negative plan amount included.
 fn read_amount(
     sheet: &Sheet,
     cell: CellRef,
     unit: Unit,
     findings: &mut Vec<Finding>,
 ) -> Option<DraftAmount> {
+    let raw = read_raw_amount(sheet, cell, findings)?;
+    if raw.is_sign_negative() && !raw.is_zero() {
+        findings.push(Finding::at(
+            Kind::Negative {
+                amount: raw,
+                unit: unit.label().to_owned(),
+            },
+            &sheet.name,
+            cell,
+        ));
+        return None;
+    }
+    Some(in_million(sheet, raw, cell, unit, findings))
+}
+
+/// One amount cell as a signed decimal in the file's unit: numbers, numeric text
+/// (`1,000`, full-width digits, `△500`, `(500)`), `-` or empty = 0. Unreadable cells
+/// (text, dates, Excel errors, formulas without a stored result) are reported here
+/// (E-NUMBER, E-FORMULA) and give `None`. Shared by 투자계획 and 추진실적.
+pub(super) fn read_raw_amount(
+    sheet: &Sheet,
+    cell: CellRef,
+    findings: &mut Vec<Finding>,
+) -> Option<Decimal> {
     let name = sheet.name.as_str();
     let mut report = |kind: Kind| {
         findings.push(Finding::at(kind, name, cell));
@@ -279,12 +311,19 @@ fn read_amount(
             return report(Kind::FormulaWithoutValue { formula: f.clone() });
         }
     };
-    if raw.is_sign_negative() && !raw.is_zero() {
-        return report(Kind::Negative {
-            amount: raw,
-            unit: unit.label().to_owned(),
-        });
-    }
+    Some(raw)
+}
+
+/// A non-negative amount converted to 백만원, with W-FRACTION when the conversion
+/// leaves a part of a 백만원.
+pub(super) fn in_million(
+    sheet: &Sheet,
+    raw: Decimal,
+    cell: CellRef,
+    unit: Unit,
+    findings: &mut Vec<Finding>,
+) -> DraftAmount {
+    let name = sheet.name.as_str();
     let value = unit.to_million(raw);
     if !is_whole(value) {
         findings.push(Finding::at(
@@ -297,12 +336,12 @@ fn read_amount(
             cell,
         ));
     }
-    Some(DraftAmount {
+    DraftAmount {
         raw,
         value,
         cell,
         formula: sheet.is_formula(cell.row, cell.col),
-    })
+    }
 }
 
 /// Excel's error values, which some tools store as plain text.

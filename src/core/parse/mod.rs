@@ -19,12 +19,15 @@ use std::collections::BTreeMap;
 
 mod info;
 mod invest;
+mod progress;
 mod roadmap;
 mod targets;
 
 use info::parse_info;
 pub use invest::fmt_amount;
 use invest::parse_investment;
+use progress::parse_progress;
+pub use progress::{DraftIndicator, DraftProgress};
 use roadmap::parse_roadmap;
 use targets::parse_targets;
 
@@ -33,6 +36,7 @@ pub const SHEET_INFO: &str = "제출정보";
 pub const SHEET_INVEST: &str = "투자계획";
 pub const SHEET_TARGETS: &str = "추진목표";
 pub const SHEET_ROADMAP: &str = "추진일정";
+pub const SHEET_PROGRESS: &str = "추진실적";
 
 /// A value and the cell it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +112,8 @@ pub struct Draft {
     pub investment: Option<DraftInvestment>,
     pub targets: Targets,
     pub roadmap: Vec<RoadmapItem>,
+    /// The 추진실적 sheet, when the file has one (SPEC §11).
+    pub progress: Option<DraftProgress>,
 }
 
 /// The sheets intake reads, by the names [`find_sheet`] looks for (`추진실적` is the
@@ -212,6 +218,9 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     }
     if let Some(sheet) = find_sheet(wb, SHEET_ROADMAP) {
         draft.roadmap = parse_roadmap(sheet, pledge, &mut findings);
+    }
+    if let Some(sheet) = find_sheet(wb, SHEET_PROGRESS) {
+        draft.progress = parse_progress(sheet, pledge, &mut findings);
     }
     (draft, findings)
 }

@@ -24,6 +24,7 @@ mod changes;
 mod findings;
 mod history;
 mod invest;
+mod progress;
 mod roadmap;
 mod summary;
 mod targets;
@@ -33,6 +34,7 @@ pub use changes::{SHEET_CHANGES, city_changes_sheet};
 use findings::findings_sheet;
 use history::history_sheet;
 use invest::invest_sheet;
+use progress::progress_sheet;
 use roadmap::roadmap_sheet;
 use summary::summary_sheet;
 use targets::targets_sheet;
@@ -55,6 +57,9 @@ pub const SHEET_SUMMARY: &str = "요약";
 pub const SHEET_INVEST: &str = "연차별 투자계획";
 pub const SHEET_TARGETS: &str = "연차별 추진목표";
 pub const SHEET_ROADMAP: &str = "추진일정";
+/// Present only when a leaf of the pledge reported 추진실적 (a plan-only pledge's report
+/// is unchanged).
+pub const SHEET_PROGRESS: &str = "추진실적";
 pub const SHEET_FINDINGS: &str = "검증결과";
 pub const SHEET_HISTORY: &str = "제출이력";
 
@@ -298,7 +303,7 @@ fn render_sheets(
     generated_at: DateTime<Local>,
     st: &Styles,
 ) -> Result<Vec<(&'static str, Vec<f64>)>> {
-    let sheets = vec![
+    let mut sheets = vec![
         (
             SHEET_SUMMARY,
             summary_sheet(wb.add_worksheet(), report, generated_at, st)?,
@@ -312,6 +317,14 @@ fn render_sheets(
             SHEET_ROADMAP,
             roadmap_sheet(wb.add_worksheet(), report, st)?,
         ),
+    ];
+    if report.progress.iter().any(|l| l.progress.is_some()) {
+        sheets.push((
+            SHEET_PROGRESS,
+            progress_sheet(wb.add_worksheet(), report, st)?,
+        ));
+    }
+    sheets.extend([
         (
             SHEET_FINDINGS,
             findings_sheet(wb.add_worksheet(), report, st)?,
@@ -320,7 +333,7 @@ fn render_sheets(
             SHEET_HISTORY,
             history_sheet(wb.add_worksheet(), report, st)?,
         ),
-    ];
+    ]);
     changes_sheet(wb.add_worksheet(), report, st)?;
     Ok(sheets)
 }
