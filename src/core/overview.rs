@@ -6,11 +6,13 @@
 //! Extending it: another helper's figures go in a new field of [`Overview`] computed
 //! here, and a new sheet is one function in `xlsx/overview/` listed in its `SHEETS`.
 
+use crate::core::changes::{CityChange, city_changes};
 use crate::core::consolidate::{Outcome, PledgeReport, Received, consolidate_all};
 use crate::core::definition::{Catalog, LeafKey, Pledge, Round};
 use crate::core::finding::Code;
 use crate::core::model::AmountRow;
-use chrono::{DateTime, Local, NaiveDate};
+use crate::core::rates::{CityRates, Laggard, city_rates, laggards};
+use chrono::{DateTime, Datelike, Local, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -106,6 +108,8 @@ pub struct PledgeRow {
     pub latest_base_date: Option<NaiveDate>,
     /// 공약 총사업비 from the definition.
     pub declared: Decimal,
+    /// 당초: 총계 of the first accepted submission of each leaf (SPEC §10).
+    pub original_total: Decimal,
     /// 총계 of the consolidated submissions.
     pub total: Decimal,
     /// 총계 by source, aligned with [`Overview::sources`].
@@ -174,6 +178,12 @@ pub struct Overview {
     pub by_category_source: Table,
     /// 분야 × 연도 (the 계 row of each 분야).
     pub by_category_year: Table,
+    /// Every plan change across pledges, in the published format (SPEC §10).
+    pub changes: Vec<CityChange>,
+    /// §11's rates by 분야, for the city and for 핵심공약, with their denominators.
+    pub rates: CityRates,
+    /// 부진사업 for the 보고회 (SPEC §11).
+    pub laggards: Vec<Laggard>,
 }
 
 /// The file name of a pledge's report (as in the outbox).
@@ -258,6 +268,7 @@ pub fn overview_of(
                 .filter_map(|l| l.current.as_ref().map(|c| c.base_date))
                 .max(),
             declared: pledge.declared.total,
+            original_total: report.changes.original_total(),
             total: report.total.sum.total,
             by_source: sources
                 .iter()
@@ -275,6 +286,9 @@ pub fn overview_of(
     let invest = city_table(&ordered, &sources, &years, &before, &after);
     let by_category_source = category_sources(&categories, &sources);
     let by_category_year = category_years(&ordered, &years);
+    let refs: Vec<&PledgeReport> = ordered.iter().map(|(_, r)| r).collect();
+    // 목표달성률 looks at "the current year": the round's, else today's.
+    let year = round.map_or(today.year(), |r| r.opens.year());
     Overview {
         city: catalog.city.name.clone(),
         round: round.cloned(),
@@ -290,6 +304,9 @@ pub fn overview_of(
         invest,
         by_category_source,
         by_category_year,
+        changes: city_changes(refs.iter().copied()),
+        rates: city_rates(&refs, year),
+        laggards: laggards(&refs),
     }
 }
 

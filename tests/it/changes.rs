@@ -717,3 +717,43 @@ fn forty_resubmissions_stay_readable_newest_first_one_row_per_changed_value() {
     assert_eq!(files, want);
     assert!(rows.iter().all(|r| r[8] == "10"), "each change is +10");
 }
+
+#[test]
+fn the_overview_lists_every_change_of_every_pledge_in_the_published_format() {
+    let sb = Sandbox::new();
+    drop_in_turn(&sb, &three_versions());
+    let report = read_sheet(&sb.report(), "변경내역");
+    let (hr, _) = report.find("받은 시각").expect("변경내역 header");
+    let changed: Vec<&str> = (hr + 1..report.rows.len())
+        .map(|r| report.get(r, 5))
+        .take_while(|item| !item.is_empty())
+        .collect();
+    assert!(!changed.is_empty());
+
+    let overview = sb.outbox().join("공약총괄현황.xlsx");
+    let g = read_sheet(&overview, "변경내역");
+    let (h, _) = g.find("관리번호").expect("overview 변경내역 header");
+    let heads: Vec<&str> = (0..8).map(|c| g.get(h, c)).collect();
+    assert_eq!(
+        heads,
+        [
+            "관리번호",
+            "공약명",
+            "변경일",
+            "구분",
+            "항목",
+            "변경 전",
+            "변경 후",
+            "변경사유"
+        ]
+    );
+    let rows: Vec<usize> = (h + 1..g.rows.len())
+        .take_while(|&r| !g.get(r, 1).is_empty())
+        .collect();
+    // One row per changed value, as in the pledge's own 변경내역, each naming the pledge.
+    assert_eq!(rows.len(), changed.len());
+    for &r in &rows {
+        assert_eq!(g.get(r, 1), ANSAN_TITLE);
+    }
+    assert!(rows.iter().any(|&r| g.get(r, 4).contains("국비 2024년")));
+}

@@ -122,7 +122,14 @@ fn golden_overview_of_a_city_of_three_pledges() {
     let path = sb.outbox().join(OVERVIEW);
     assert_eq!(
         sheet_names(&path),
-        ["총괄", "공약별 현황", "제출 현황", "연차별 투자계획(전체)"]
+        [
+            "총괄",
+            "공약별 현황",
+            "제출 현황",
+            "연차별 투자계획(전체)",
+            "변경내역",
+            "부진사업"
+        ]
     );
     let late = overdue_days().to_string();
 
@@ -185,7 +192,7 @@ fn golden_overview_of_a_city_of_three_pledges() {
     let g = read_sheet(&path, "공약별 현황");
     let h = row_of(&g, 0, "관리번호");
     assert_eq!(
-        g.rows[h][..10],
+        g.rows[h][..11],
         [
             "관리번호",
             "분야",
@@ -195,13 +202,14 @@ fn golden_overview_of_a_city_of_three_pledges() {
             "제출",
             "최근 기준일",
             "공약 총사업비",
+            "당초 총사업비",
             "총사업비(제출)",
             "차이"
         ]
     );
     let rows: Vec<Vec<&str>> = (h + 1..h + 5)
         .map(|r| {
-            [0, 1, 2, 3, 5, 7, 8, 9]
+            [0, 1, 2, 3, 5, 7, 8, 9, 10]
                 .iter()
                 .map(|&c| g.get(r, c))
                 .collect()
@@ -215,9 +223,11 @@ fn golden_overview_of_a_city_of_three_pledges() {
     assert_eq!(
         rows,
         [
-            vec!["1", "경제", "●", ANSAN_TITLE, "4/4", &p, &p, "0"],
-            vec!["2", "경제", "", C_TITLE, "3/4", &p, &p, "0"],
-            vec!["10", "문화", "", B_TITLE, "3/4", &p, &bt, &d],
+            // 당초 (the first accepted version of each leaf) equals the current
+            // plan: no leaf of this city was changed.
+            vec!["1", "경제", "●", ANSAN_TITLE, "4/4", &p, &p, &p, "0"],
+            vec!["2", "경제", "", C_TITLE, "3/4", &p, &p, &p, "0"],
+            vec!["10", "문화", "", B_TITLE, "3/4", &p, &bt, &bt, &d],
             vec![
                 "합계",
                 "",
@@ -225,6 +235,7 @@ fn golden_overview_of_a_city_of_three_pledges() {
                 "",
                 "10/12",
                 &(3 * PLEDGE).to_string(),
+                &(2 * PLEDGE + b_total).to_string(),
                 &(2 * PLEDGE + b_total).to_string(),
                 &d
             ],

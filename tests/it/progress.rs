@@ -651,6 +651,28 @@ fn the_report_has_a_progress_sheet_for_the_seed_pledge() {
     assert_eq!(g.get(br + 2, 4), "달성");
     let (nr, _) = g.find("신규창업 (개소)").unwrap();
     assert_eq!(g.get(nr + 2, 4), "달성");
+
+    // The overview's 총괄 carries the city's status counts and 공약이행완료율 with its
+    // numerator and denominator: one pledge, 일부추진 (its least advanced leaf), so 0 ÷ 1.
+    let overview = sb.outbox().join("공약총괄현황.xlsx");
+    let g = read_sheet(&overview, "총괄");
+    let (hr, _) = g.find("공약이행완료율").expect("rates block on 총괄");
+    let col = |name: &str| {
+        (0..g.rows[hr].len())
+            .find(|&c| g.get(hr, c) == name)
+            .unwrap()
+    };
+    let city = (hr + 1..g.rows.len())
+        .find(|&r| g.get(r, 0) == "전체")
+        .unwrap();
+    assert_eq!(g.get(city, col("계")), "1");
+    assert_eq!(g.get(city, col("일부추진")), "1");
+    assert_eq!(g.get(city, col("완료")), "0");
+    assert_eq!(g.get(city, col("분자")), "0");
+    assert_eq!(g.get(city, col("분모")), "1");
+    // 일부추진 puts its leaf on the 부진사업 list for the 보고회.
+    let lag = read_sheet(&overview, "부진사업");
+    assert!(lag.find("일부추진").is_some(), "{:?}", lag.rows);
 }
 
 #[test]

@@ -41,7 +41,19 @@ pub(crate) const SHEETS: &[SheetFn] = &[
     pledges::pledges_sheet,
     leaves::leaves_sheet,
     invest::invest_sheet,
+    changes_sheet,
+    laggards_sheet,
 ];
+
+/// 변경내역 across all pledges (SPEC §10), in the format cities publish.
+fn changes_sheet(ws: &mut Worksheet, o: &Overview, _: &Ctx) -> Result<()> {
+    crate::xlsx::render::city_changes_sheet(ws, &o.changes)
+}
+
+/// 부진사업 for the 보고회 (SPEC §11).
+fn laggards_sheet(ws: &mut Worksheet, o: &Overview, _: &Ctx) -> Result<()> {
+    crate::xlsx::rates::laggards_sheet(ws, &o.laggards)
+}
 
 /// Renders the overview to xlsx bytes.
 ///

@@ -7,7 +7,7 @@ use rust_xlsxwriter::Url;
 pub(crate) const HEADER_ROW: u32 = 2;
 
 /// Fixed columns before the amounts by source.
-const HEADS: [&str; 10] = [
+const HEADS: [&str; 11] = [
     "관리번호",
     "분야",
     "핵심",
@@ -16,9 +16,12 @@ const HEADS: [&str; 10] = [
     "제출",
     "최근 기준일",
     "공약 총사업비",
+    "당초 총사업비",
     "총사업비(제출)",
     "차이",
 ];
+/// Index of 차이 among the amount cells (공약 총사업비, 당초, 제출, 차이, sources…).
+const DIFF: usize = 3;
 /// Column of 공약명 (the hyperlink).
 pub(crate) const TITLE_COL: u16 = 3;
 const TITLE_WIDTH: f64 = 40.0;
@@ -46,7 +49,7 @@ pub(crate) fn pledges_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
         .set_font_color(rust_xlsxwriter::Color::Blue)
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
     let mut row = HEADER_ROW + 1;
-    let mut sums = vec![Decimal::ZERO; 3 + o.sources.len()];
+    let mut sums = vec![Decimal::ZERO; 4 + o.sources.len()];
     for p in &o.pledges {
         text(
             ws,
@@ -84,10 +87,10 @@ pub(crate) fn pledges_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
         text(ws, (row, 5), &filed, filed_fmt, &mut w)?;
         let date = p.latest_base_date.map_or("-".to_owned(), |d| d.to_string());
         text(ws, (row, 6), &date, &st.text, &mut w)?;
-        let mut cells = vec![p.declared, p.total, p.diff()];
+        let mut cells = vec![p.declared, p.original_total, p.total, p.diff()];
         cells.extend(p.by_source.iter().copied());
         for (i, v) in cells.iter().enumerate() {
-            let f = if i == 2 && !v.is_zero() {
+            let f = if i == DIFF && !v.is_zero() {
                 &st.amount_bad
             } else {
                 &st.amount
@@ -107,7 +110,7 @@ pub(crate) fn pledges_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
     ws.write_string_with_format(row, 5, format!("{filed}/{leaves}"), &st.label)?;
     ws.write_string_with_format(row, 6, "", &st.label)?;
     for (i, v) in sums.iter().enumerate() {
-        let f = if i == 2 && !v.is_zero() {
+        let f = if i == DIFF && !v.is_zero() {
             &st.amount_bad
         } else {
             &st.amount_bold

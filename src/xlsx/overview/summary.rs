@@ -112,6 +112,8 @@ pub(crate) fn summary_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resu
         "공약 총사업비는 정의 파일의 금액, 총사업비 계와 재원별 금액은 제출된 계획의 합계입니다.",
         &st.plain,
     )?;
+    // §11: status counts and rates, each with its numerator and denominator.
+    crate::xlsx::rates::rates_block(ws, r + 3, &o.rates)?;
     w.apply(ws, 10.0, 20.0)?;
     ws.set_freeze_panes(1, 0)?;
     setup_print(ws, Some((0, 0)))?;
