@@ -5,11 +5,10 @@
 //! 기준일 and the unit it was typed in are not part of the plan: re-sending the same
 //! figures with a later 기준일, or in 천원 instead of 백만원, is no change.
 //!
-//! **Extension point (§11).** The quarterly 추진실적 figures are compared the same way:
-//! add their [`Item`] variants (label in [`Item::label`], [`Section::Progress`] in
-//! [`Item::section`]) and a `progress(prev, next, &mut out)` step to [`diff`]. Every
-//! consumer (변경내역, the overview's list, W-REASON) goes through [`Change`], so nothing
-//! else needs to know.
+//! §11's 추진실적 figures (추진상황, 추진율, 확보액, 집행액, 지표 실적) are compared the
+//! same way when both submissions carry them ([`Section::Progress`]); they are progress,
+//! not a plan change, so they never ask for a 변경사유. Every consumer (변경내역, the
+//! overview's list, W-REASON) goes through [`Change`].
 
 use crate::core::definition::Pledge;
 use crate::core::finding::{Finding, Kind, Place};
@@ -59,6 +58,16 @@ pub enum Item {
     Start { name: String },
     /// A roadmap item's last quarter.
     End { name: String },
+    /// §11: 추진상황.
+    Status,
+    /// §11: 추진율 (percent).
+    Rate,
+    /// §11: one 확보액 of a funding source's row.
+    Secured { source: String, column: Column },
+    /// §11: one 집행액 of a funding source's row.
+    Spent { source: String, column: Column },
+    /// §11: an indicator's actual of a year.
+    Actual { name: String, year: i32 },
 }
 
 impl Item {
@@ -67,6 +76,11 @@ impl Item {
             Item::Amount { .. } => Section::Invest,
             Item::Content { .. } | Item::Indicator { .. } | Item::Note => Section::Targets,
             Item::Start { .. } | Item::End { .. } => Section::Roadmap,
+            Item::Status
+            | Item::Rate
+            | Item::Secured { .. }
+            | Item::Spent { .. }
+            | Item::Actual { .. } => Section::Progress,
         }
     }
 
@@ -79,6 +93,15 @@ impl Item {
             Item::Note => "비고".to_owned(),
             Item::Start { name } => format!("{name} 시작"),
             Item::End { name } => format!("{name} 종료"),
+            Item::Status => "추진상황".to_owned(),
+            Item::Rate => "추진율".to_owned(),
+            Item::Secured { source, column } => {
+                format!("확보액 {source} {}", pledge.column_label(*column))
+            }
+            Item::Spent { source, column } => {
+                format!("집행액 {source} {}", pledge.column_label(*column))
+            }
+            Item::Actual { name, year } => format!("{name} {year}년 실적"),
         }
     }
 }
@@ -131,7 +154,10 @@ impl Change {
     /// 차이 (after − before) for amounts; `None` for text, targets and quarters.
     pub fn delta(&self) -> Option<Decimal> {
         match self.item {
-            Item::Amount { .. } => Some(self.after.amount()? - self.before.amount()?),
+            Item::Amount { .. }
+            | Item::Secured { .. }
+            | Item::Spent { .. }
+            | Item::Actual { .. } => Some(self.after.amount()? - self.before.amount()?),
             _ => None,
         }
     }
@@ -164,7 +190,68 @@ pub fn diff(prev: &Submission, next: &Submission) -> Vec<Change> {
     invest(prev, next, &mut out);
     targets(prev, next, &mut out);
     roadmap(prev, next, &mut out);
+    progress(prev, next, &mut out);
     out
+}
+
+/// §11's figures, when both submissions carry 추진실적: a plan-only file after a
+/// progress report withdraws nothing, so it is no change here.
+fn progress(prev: &Submission, next: &Submission, out: &mut Vec<Change>) {
+    let (Some(a), Some(b)) = (&prev.progress, &next.progress) else {
+        return;
+    };
+    let text = |s: &str| Value::Text(s.to_owned());
+    push(
+        out,
+        Item::Status,
+        text(a.status.label()),
+        text(b.status.label()),
+    );
+    let rate = |r: Decimal| Value::Text(format!("{}%", fmt_amount(r)));
+    push(out, Item::Rate, rate(a.rate), rate(b.rate));
+    amount_rows(
+        &a.secured.sources,
+        &b.secured.sources,
+        |source, column| Item::Secured { source, column },
+        out,
+    );
+    amount_rows(
+        &a.spent.sources,
+        &b.spent.sources,
+        |source, column| Item::Spent { source, column },
+        out,
+    );
+    let names: BTreeSet<&String> = a
+        .indicators
+        .iter()
+        .chain(&b.indicators)
+        .map(|i| &i.name)
+        .collect();
+    for name in names {
+        let of = |p: &crate::core::model::Progress| {
+            p.indicators
+                .iter()
+                .find(|i| &i.name == name)
+                .map(|i| i.values.clone())
+                .unwrap_or_default()
+        };
+        let (va, vb) = (of(a), of(b));
+        let years: BTreeSet<i32> = va.keys().chain(vb.keys()).copied().collect();
+        for year in years {
+            let v = |m: &BTreeMap<i32, Decimal>| {
+                m.get(&year).map_or(Value::Empty, |d| Value::Amount(*d))
+            };
+            push(
+                out,
+                Item::Actual {
+                    name: name.clone(),
+                    year,
+                },
+                v(&va),
+                v(&vb),
+            );
+        }
+    }
 }
 
 fn push(out: &mut Vec<Change>, item: Item, before: Value, after: Value) {
@@ -393,7 +480,9 @@ mod tests {
     use super::*;
     use crate::core::definition::{Catalog, LeafKey};
     use crate::core::finding::Code;
-    use crate::core::model::{Investment, RoadmapItem, SubmissionInfo, Targets};
+    use crate::core::model::{
+        IndicatorActual, Investment, Progress, RoadmapItem, Status, SubmissionInfo, Targets,
+    };
     use crate::core::normalize::Unit;
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
@@ -458,6 +547,75 @@ mod tests {
             .unwrap()
             .pledges[0]
             .clone()
+    }
+
+    fn with_progress(
+        mut s: Submission,
+        status: Status,
+        rate: i64,
+        secured: i64,
+        actual: i64,
+    ) -> Submission {
+        let mut row = AmountRow::default();
+        row.years.insert(2024, d(secured));
+        let table = Investment {
+            sum: row.clone(),
+            sources: [("국비".to_owned(), row)].into(),
+        };
+        s.progress = Some(Progress {
+            status,
+            rate: d(rate),
+            achievements: String::new(),
+            problems: String::new(),
+            plans: String::new(),
+            secured: table.clone(),
+            spent: table,
+            indicators: vec![IndicatorActual {
+                name: "기술이전".into(),
+                unit: "건".into(),
+                values: [(2024, d(actual))].into(),
+            }],
+        });
+        s
+    }
+
+    #[test]
+    fn progress_figures_are_compared_and_never_need_a_reason() {
+        let p = pledge();
+        let a = with_progress(sample(), Status::Partial, 40, 100, 2);
+        let b = with_progress(sample(), Status::OnTrack, 55, 150, 3);
+        let changes = diff(&a, &b);
+        let items: Vec<String> = changes.iter().map(|c| c.item.label(&p)).collect();
+        assert!(items.contains(&"추진상황".to_owned()), "{items:?}");
+        assert!(items.contains(&"추진율".to_owned()), "{items:?}");
+        assert!(
+            items.contains(&"확보액 국비 2024년".to_owned()),
+            "{items:?}"
+        );
+        assert!(
+            items.contains(&"집행액 국비 2024년".to_owned()),
+            "{items:?}"
+        );
+        assert!(
+            items.contains(&"기술이전 2024년 실적".to_owned()),
+            "{items:?}"
+        );
+        assert!(
+            changes
+                .iter()
+                .all(|c| c.item.section() == Section::Progress)
+        );
+        let secured = changes
+            .iter()
+            .find(|c| matches!(c.item, Item::Secured { .. }))
+            .unwrap();
+        assert_eq!(secured.delta(), Some(d(50)));
+        // Only progress changed: no 변경사유 is asked for.
+        assert!(reason_finding(&p, &a, &b, true).is_none());
+        // A plan-only file after a progress report withdraws nothing.
+        let plan_only = sample();
+        assert!(diff(&a, &plan_only).is_empty());
+        assert!(diff(&a, &a.clone()).is_empty());
     }
 
     #[test]
