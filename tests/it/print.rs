@@ -162,6 +162,8 @@ fn sheet_of(page: &Page) -> &'static str {
         "추진일정",
         "검증결과",
         "제출이력",
+        "변경내역",
+        "추진실적",
     ]
     .into_iter()
     .find(|t| text.starts_with(t))
@@ -196,7 +198,8 @@ fn the_report_prints_each_sheet_titled_legible_and_with_one_unit_line_per_page()
             "연차별 추진목표",
             "추진일정",
             "검증결과",
-            "제출이력"
+            "제출이력",
+            "변경내역"
         ],
         "pages per sheet"
     );
@@ -218,7 +221,7 @@ fn the_report_prints_each_sheet_titled_legible_and_with_one_unit_line_per_page()
     let findings = &pages[6];
     assert_eq!(
         findings.text(),
-        "검증결과 현재 제출본과 최근 반려된 파일에 지적 사항이 없습니다. 7 / 8"
+        "검증결과 현재 제출본과 최근 반려된 파일에 지적 사항이 없습니다. 7 / 9"
     );
 }
 
