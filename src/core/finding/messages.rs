@@ -160,8 +160,65 @@ impl super::Code {
 }
 
 impl Kind {
-    /// The Korean message for staff.
+    /// The Korean message for staff. Dispatches by family so each match stays short.
     pub fn message_ko(&self) -> String {
+        match self {
+            Kind::Unreadable { .. }
+            | Kind::SheetMissing { .. }
+            | Kind::InfoLabelsMissing { .. }
+            | Kind::TableNotFound { .. }
+            | Kind::ColumnsMissing { .. }
+            | Kind::RowsMissing { .. }
+            | Kind::PledgeEmpty { .. }
+            | Kind::UnknownPledge { .. }
+            | Kind::ProgramEmpty
+            | Kind::UnknownProgram { .. }
+            | Kind::NoSubprograms { .. }
+            | Kind::SubprogramMissing { .. }
+            | Kind::UnknownSubprogram { .. } => self.sheet_message_ko(),
+            Kind::NotExact { .. }
+            | Kind::NotANumber { .. }
+            | Kind::DateInAmount { .. }
+            | Kind::BoolInAmount { .. }
+            | Kind::Negative { .. }
+            | Kind::ErrorValue { .. }
+            | Kind::FormulaWithoutValue { .. }
+            | Kind::UnitUnknown { .. }
+            | Kind::UnitAssumed { .. }
+            | Kind::Fraction { .. } => self.value_message_ko(),
+            Kind::StaleFormulas { .. }
+            | Kind::RowSum { .. }
+            | Kind::ColSum { .. }
+            | Kind::Rounding { .. }
+            | Kind::ColumnTwice { .. }
+            | Kind::YearOutsideTerm { .. }
+            | Kind::YearMissing { .. }
+            | Kind::Budget { .. } => self.sum_message_ko(),
+            Kind::DateEmpty { .. }
+            | Kind::DateUnreadable { .. }
+            | Kind::QuarterEmpty { .. }
+            | Kind::QuarterUnreadable { .. }
+            | Kind::QuarterReversed { .. }
+            | Kind::ContactMissing { .. }
+            | Kind::IndicatorMissing { .. } => self.date_message_ko(),
+            Kind::Status { .. }
+            | Kind::Rate { .. }
+            | Kind::UnknownIndicator { .. }
+            | Kind::IndicatorNumber { .. }
+            | Kind::NegativeActual { .. }
+            | Kind::Overspend { .. }
+            | Kind::Oversecure { .. }
+            | Kind::StatusRate { .. } => self.progress_message_ko(),
+            Kind::Older { .. }
+            | Kind::Superseded { .. }
+            | Kind::Duplicate { .. }
+            | Kind::ReasonMissing { .. }
+            | Kind::ReasonRequired { .. } => self.intake_message_ko(),
+        }
+    }
+
+    /// Reading the file and its sheets, and naming the pledge/program.
+    fn sheet_message_ko(&self) -> String {
         match self {
             Kind::Unreadable { error } => error.message_ko(),
             Kind::SheetMissing { sheet } => format!(
@@ -245,6 +302,13 @@ impl Kind {
                 josa(typed, EunNeun),
                 choose_from(valid, similar)
             ),
+            _ => unreachable!("message_ko dispatches only this family here"),
+        }
+    }
+
+    /// One amount cell's value and its unit.
+    fn value_message_ko(&self) -> String {
+        match self {
             Kind::NotExact { shown } => format!(
                 "금액 칸의 값({shown})을 정확한 숫자로 읽을 수 없습니다. 금액을 숫자로 다시 \
                  입력해 주십시오."
@@ -275,6 +339,44 @@ impl Kind {
                  프로그램으로 저장된 파일입니다. Excel이나 한셀에서 파일을 열어 저장한 뒤 다시 넣어 \
                  주십시오."
             ),
+            Kind::UnitUnknown { text } if text.is_empty() => {
+                "단위 표시에 단위가 비어 있습니다. 원, 천원, 백만원, 억원 가운데 하나로 적어 \
+                 주십시오."
+                    .to_owned()
+            }
+            Kind::UnitUnknown { text } => format!(
+                "단위 '{text}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 가운데 하나로 적어 주십시오.",
+                josa(text, EulReul)
+            ),
+            Kind::UnitAssumed { unit } => format!(
+                "표 위에 단위 표시(예: (단위 : {unit}))가 없어 {unit}{} 보았습니다. 단위가 \
+                 다르면 표 위에 단위를 적어 다시 넣어 주십시오.",
+                josa(unit, ::josa::Josa::Eu).to_owned() + "로"
+            ),
+            Kind::Fraction { raw, unit, million } => {
+                if unit == "백만원" {
+                    format!(
+                        "금액 {}에 백만원 미만의 끝수가 있습니다. 값은 그대로 반영했습니다. \
+                         백만원 단위로 맞춰야 한다면 고쳐 다시 넣어 주십시오.",
+                        amount(*raw, unit)
+                    )
+                } else {
+                    format!(
+                        "금액 {}{} {}이라 백만원 단위로 떨어지지 않습니다. 값은 그대로 \
+                         반영했습니다. 백만원 단위로 맞춰야 한다면 고쳐 다시 넣어 주십시오.",
+                        amount(*raw, unit),
+                        josa(unit, EunNeun),
+                        amount(million.normalize(), "백만원")
+                    )
+                }
+            }
+            _ => unreachable!("message_ko dispatches only this family here"),
+        }
+    }
+
+    /// Sums, year columns and the declared budget.
+    fn sum_message_ko(&self) -> String {
+        match self {
             Kind::StaleFormulas { sheet, cells: list } => format!(
                 "'{sheet}' 시트의 계·총계 칸({}, {}칸)은 수식인데, 파일에 저장된 계산 결과가 입력한 \
                  금액의 합과 맞지 않습니다. 수식을 다시 계산하지 않는 프로그램으로 저장된 파일로 \
@@ -331,37 +433,25 @@ impl Kind {
                 "{year}년 열이 없습니다. 임기 {start}년~{end}년의 모든 연도에 열이 있어야 합니다. \
                  '{year}년' 열을 되살리거나, {LATEST_FORM}"
             ),
-            Kind::UnitUnknown { text } if text.is_empty() => {
-                "단위 표시에 단위가 비어 있습니다. 원, 천원, 백만원, 억원 가운데 하나로 적어 \
-                 주십시오."
-                    .to_owned()
-            }
-            Kind::UnitUnknown { text } => format!(
-                "단위 '{text}'{} 알 수 없습니다. 원, 천원, 백만원, 억원 가운데 하나로 적어 주십시오.",
-                josa(text, EulReul)
+            Kind::Budget {
+                leaf,
+                written,
+                declared,
+                unit,
+            } => format!(
+                "'{leaf}'의 총계가 {}인데, 공약 사업비는 {}입니다({}). 사업비가 바뀐 것이라면 \
+                 그대로 두어도 됩니다. 아니라면 금액을 확인해 주십시오.",
+                amount(*written, unit),
+                amount(*declared, unit),
+                difference("총계", *written, *declared, unit)
             ),
-            Kind::UnitAssumed { unit } => format!(
-                "표 위에 단위 표시(예: (단위 : {unit}))가 없어 {unit}{} 보았습니다. 단위가 \
-                 다르면 표 위에 단위를 적어 다시 넣어 주십시오.",
-                josa(unit, ::josa::Josa::Eu).to_owned() + "로"
-            ),
-            Kind::Fraction { raw, unit, million } => {
-                if unit == "백만원" {
-                    format!(
-                        "금액 {}에 백만원 미만의 끝수가 있습니다. 값은 그대로 반영했습니다. \
-                         백만원 단위로 맞춰야 한다면 고쳐 다시 넣어 주십시오.",
-                        amount(*raw, unit)
-                    )
-                } else {
-                    format!(
-                        "금액 {}{} {}이라 백만원 단위로 떨어지지 않습니다. 값은 그대로 \
-                         반영했습니다. 백만원 단위로 맞춰야 한다면 고쳐 다시 넣어 주십시오.",
-                        amount(*raw, unit),
-                        josa(unit, EunNeun),
-                        amount(million.normalize(), "백만원")
-                    )
-                }
-            }
+            _ => unreachable!("message_ko dispatches only this family here"),
+        }
+    }
+
+    /// Dates, quarters, contacts and targets.
+    fn date_message_ko(&self) -> String {
+        match self {
             Kind::DateEmpty { example } => format!(
                 "기준일이 비어 있습니다. 자료의 기준 날짜를 {example} 형식으로 입력해 주십시오."
             ),
@@ -386,18 +476,6 @@ impl Kind {
                  바뀌었는지 확인하고, 종료 분기를 시작 분기와 같거나 그 뒤로 고쳐 주십시오.",
                 end.year, end.q, start.year, start.q
             ),
-            Kind::Budget {
-                leaf,
-                written,
-                declared,
-                unit,
-            } => format!(
-                "'{leaf}'의 총계가 {}인데, 공약 사업비는 {}입니다({}). 사업비가 바뀐 것이라면 \
-                 그대로 두어도 됩니다. 아니라면 금액을 확인해 주십시오.",
-                amount(*written, unit),
-                amount(*declared, unit),
-                difference("총계", *written, *declared, unit)
-            ),
             Kind::ContactMissing { label } => format!(
                 "{label}{} 비어 있습니다. 문의할 수 있도록 {label}{} 입력해 주십시오.",
                 josa(label, IGa),
@@ -407,6 +485,13 @@ impl Kind {
                 "'추진목표' 시트에 지표 '{name}'({unit}) 행이 없습니다. 제출 양식에는 이 지표의 \
                  행이 있습니다. 이전 양식을 쓰셨다면 {LATEST_FORM}"
             ),
+            _ => unreachable!("message_ko dispatches only this family here"),
+        }
+    }
+
+    /// §10/§11 progress: status, rate, indicators, actuals.
+    fn progress_message_ko(&self) -> String {
+        match self {
             Kind::Status { typed: None } => format!(
                 "추진상황이 비어 있습니다. 다음 중 하나를 똑같이 입력해 주십시오: {}.",
                 status_words()
@@ -494,6 +579,13 @@ impl Kind {
                 percent(*rate),
                 status.label()
             ),
+            _ => unreachable!("message_ko dispatches only this family here"),
+        }
+    }
+
+    /// Intake notices: older, superseded, duplicate, missing 변경사유.
+    fn intake_message_ko(&self) -> String {
+        match self {
             Kind::Older {
                 base_date,
                 current,
@@ -540,6 +632,7 @@ impl Kind {
                 count_words(*count),
                 changed_quoted(*count, examples)
             ),
+            _ => unreachable!("message_ko dispatches only this family here"),
         }
     }
 }

@@ -9,23 +9,7 @@ pub(super) fn parse_info(
     draft: &mut Draft,
     findings: &mut Vec<Finding>,
 ) {
-    let mut found: BTreeMap<&'static str, InfoCell<'_>> = BTreeMap::new();
-    for (row, cells) in sheet.rows() {
-        for (i, &(col, v)) in cells.iter().enumerate() {
-            let CellValue::Text(t) = v else { continue };
-            let Some(label) = info_label(&label_key(t)) else {
-                continue;
-            };
-            if found.contains_key(label) {
-                continue;
-            }
-            let value = cells[i + 1..]
-                .iter()
-                .find(|(_, v)| !matches!(v, CellValue::Text(s) if s.trim().is_empty()))
-                .map(|&(c, v)| (CellRef::new(row, c), v));
-            found.insert(label, (CellRef::new(row, col), value));
-        }
-    }
+    let found = find_labels(sheet);
     let name = sheet.name.as_str();
     let mut text = |label: &'static str| -> Option<Located<String>> {
         let (label_cell, value) = found.get(label)?;
@@ -81,25 +65,61 @@ pub(super) fn parse_info(
         reason: reason.filter(|r| !r.is_empty()),
     };
 
-    if let Some((label_cell, value)) = found.get("기준일") {
-        let example = date_example(catalog);
-        match value {
-            None => findings.push(Finding::at(
-                Kind::DateEmpty { example },
-                name,
-                right_of(*label_cell),
-            )),
-            Some((cell, v)) => match date_of(v, date_1904) {
-                Some(d) => draft.base_date = Some(d),
-                None => findings.push(Finding::at(
-                    Kind::DateUnreadable {
-                        text: text_of(v),
-                        example,
-                    },
-                    name,
-                    *cell,
-                )),
-            },
+    if let Some(&(label_cell, value)) = found.get("기준일") {
+        read_base_date(label_cell, value, name, catalog, date_1904, draft, findings);
+    }
+}
+
+/// Each known label's cell and the first non-blank cell to its right; the first
+/// occurrence of a label wins.
+fn find_labels(sheet: &Sheet) -> BTreeMap<&'static str, InfoCell<'_>> {
+    let mut found: BTreeMap<&'static str, InfoCell<'_>> = BTreeMap::new();
+    for (row, cells) in sheet.rows() {
+        for (i, &(col, v)) in cells.iter().enumerate() {
+            let CellValue::Text(t) = v else { continue };
+            let Some(label) = info_label(&label_key(t)) else {
+                continue;
+            };
+            if found.contains_key(label) {
+                continue;
+            }
+            let value = cells[i + 1..]
+                .iter()
+                .find(|(_, v)| !matches!(v, CellValue::Text(s) if s.trim().is_empty()))
+                .map(|&(c, v)| (CellRef::new(row, c), v));
+            found.insert(label, (CellRef::new(row, col), value));
         }
+    }
+    found
+}
+
+/// The 기준일 value next to its label, or a finding when it is empty or unreadable.
+fn read_base_date(
+    label_cell: CellRef,
+    value: Option<(CellRef, &CellValue)>,
+    name: &str,
+    catalog: &Catalog,
+    date_1904: bool,
+    draft: &mut Draft,
+    findings: &mut Vec<Finding>,
+) {
+    let example = date_example(catalog);
+    match value {
+        None => findings.push(Finding::at(
+            Kind::DateEmpty { example },
+            name,
+            right_of(label_cell),
+        )),
+        Some((cell, v)) => match date_of(v, date_1904) {
+            Some(d) => draft.base_date = Some(d),
+            None => findings.push(Finding::at(
+                Kind::DateUnreadable {
+                    text: text_of(v),
+                    example,
+                },
+                name,
+                cell,
+            )),
+        },
     }
 }

@@ -35,10 +35,79 @@ pub(super) fn parse_investment(
         ));
         return None;
     };
-    let is_row_label = |k: &str| Label::Sum.is(k) || pledge.source_for_label(k).is_some();
+    let header_cell = CellRef::new(hrow, hcol);
+    let (header_cells, data_start) = header_cells(sheet, pledge, hrow);
+    let before = findings.len();
+    let mut columns = read_columns(&header_cells, pledge, classify, name, header_cell, findings);
+    let header_broken = findings.len() > before;
+    columns.sort_by_key(|(k, _)| *k);
 
-    // Header cells of this row, and of the next one when the header spans two rows
-    // (e.g. a merged `연도별` over the years).
+    let unit = unit_note_above(sheet, 0, data_start, findings);
+    let unit = unit.unwrap_or_else(|| {
+        findings.push(Finding::at(
+            Kind::UnitAssumed {
+                unit: pledge.unit.clone(),
+            },
+            name,
+            header_cell,
+        ));
+        Unit::Million
+    });
+    *unit_out = unit;
+
+    let first_amount_col = columns.iter().map(|(_, c)| *c).min().unwrap_or(hcol + 1);
+    let mut rows = read_rows(
+        sheet,
+        pledge,
+        &columns,
+        data_start,
+        first_amount_col,
+        unit,
+        findings,
+    );
+    let mut absent: Vec<&str> = Vec::new();
+    if !rows.iter().any(|r| r.kind == RowKind::Sum) {
+        absent.push("계");
+    }
+    for s in &pledge.sources {
+        if !rows.iter().any(|r| r.kind == RowKind::Source(s.clone())) {
+            absent.push(s);
+        }
+    }
+    if !absent.is_empty() {
+        findings.push(Finding::at(
+            Kind::RowsMissing {
+                sheet: name.to_owned(),
+                missing: absent.iter().map(|s| (*s).to_owned()).collect(),
+            },
+            name,
+            header_cell,
+        ));
+    }
+    // Keep 계 first and sources in definition order.
+    rows.sort_by_key(|r| match &r.kind {
+        RowKind::Sum => 0,
+        RowKind::Source(s) => 1 + pledge.sources.iter().position(|x| x == s).unwrap_or(99),
+    });
+    Some(DraftInvestment {
+        sheet: name.to_owned(),
+        header: header_cell,
+        columns,
+        rows,
+        unit,
+        header_broken,
+    })
+}
+
+/// Whether `k` names a row of the table: 계 or one of the pledge's sources.
+fn is_row_label(pledge: &Pledge, k: &str) -> bool {
+    Label::Sum.is(k) || pledge.source_for_label(k).is_some()
+}
+
+/// Header cells of the header row, and of the next one when the header spans two rows
+/// (e.g. a merged `연도별` over the years); also the first data row.
+fn header_cells(sheet: &Sheet, pledge: &Pledge, hrow: u32) -> (Vec<(u32, u32, String)>, u32) {
+    let is_row_label = |k: &str| is_row_label(pledge, k);
     let mut header_cells: Vec<(u32, u32, String)> = Vec::new();
     let row_keys = |r: u32| -> Vec<(u32, String)> {
         sheet
@@ -60,10 +129,21 @@ pub(super) fn parse_investment(
         .max()
         .unwrap_or(hrow)
         + 1;
+    (header_cells, data_start)
+}
 
+/// The amount columns by kind, pushing a finding for each twice-seen, out-of-term or
+/// missing column.
+fn read_columns(
+    header_cells: &[(u32, u32, String)],
+    pledge: &Pledge,
+    classify: impl Fn(&str) -> Option<ColKind>,
+    name: &str,
+    header_cell: CellRef,
+    findings: &mut Vec<Finding>,
+) -> Vec<(ColKind, u32)> {
     let mut columns: Vec<(ColKind, u32)> = Vec::new();
-    let before = findings.len();
-    for (r, c, k) in &header_cells {
+    for (r, c, k) in header_cells {
         let Some(kind) = classify(k) else { continue };
         if columns.iter().any(|(kk, _)| *kk == kind) {
             let what = pledge.column_label(kind);
@@ -91,7 +171,6 @@ pub(super) fn parse_investment(
         }
         columns.push((kind, *c));
     }
-    let header_cell = CellRef::new(hrow, hcol);
     for y in pledge.term.years() {
         if !columns.iter().any(|(k, _)| *k == ColKind::Year(y)) {
             findings.push(Finding::at(
@@ -125,23 +204,21 @@ pub(super) fn parse_investment(
             header_cell,
         ));
     }
-    let header_broken = findings.len() > before;
-    columns.sort_by_key(|(k, _)| *k);
+    columns
+}
 
-    let unit = unit_note_above(sheet, 0, data_start, findings);
-    let unit = unit.unwrap_or_else(|| {
-        findings.push(Finding::at(
-            Kind::UnitAssumed {
-                unit: pledge.unit.clone(),
-            },
-            name,
-            header_cell,
-        ));
-        Unit::Million
-    });
-    *unit_out = unit;
-
-    let first_amount_col = columns.iter().map(|(_, c)| *c).min().unwrap_or(hcol + 1);
+/// The 계 and source rows below the header, up to the next table; the first row of
+/// each kind wins.
+fn read_rows(
+    sheet: &Sheet,
+    pledge: &Pledge,
+    columns: &[(ColKind, u32)],
+    data_start: u32,
+    first_amount_col: u32,
+    unit: Unit,
+    findings: &mut Vec<Finding>,
+) -> Vec<DraftRow> {
+    let is_row_label = |k: &str| is_row_label(pledge, k);
     let mut rows: Vec<DraftRow> = Vec::new();
     for (row, cells) in sheet
         .rows()
@@ -183,38 +260,7 @@ pub(super) fn parse_investment(
             cells: amounts,
         });
     }
-    let mut absent: Vec<&str> = Vec::new();
-    if !rows.iter().any(|r| r.kind == RowKind::Sum) {
-        absent.push("계");
-    }
-    for s in &pledge.sources {
-        if !rows.iter().any(|r| r.kind == RowKind::Source(s.clone())) {
-            absent.push(s);
-        }
-    }
-    if !absent.is_empty() {
-        findings.push(Finding::at(
-            Kind::RowsMissing {
-                sheet: name.to_owned(),
-                missing: absent.iter().map(|s| (*s).to_owned()).collect(),
-            },
-            name,
-            header_cell,
-        ));
-    }
-    // Keep 계 first and sources in definition order.
-    rows.sort_by_key(|r| match &r.kind {
-        RowKind::Sum => 0,
-        RowKind::Source(s) => 1 + pledge.sources.iter().position(|x| x == s).unwrap_or(99),
-    });
-    Some(DraftInvestment {
-        sheet: name.to_owned(),
-        header: header_cell,
-        columns,
-        rows,
-        unit,
-        header_broken,
-    })
+    rows
 }
 
 /// The unit a table is written in: the nearest `단위` note in rows `from_row` up to

@@ -325,37 +325,8 @@ fn read_money(
 ) -> (Option<DraftInvestment>, Option<DraftInvestment>) {
     let name = sheet.name.as_str();
     let header = CellRef::new(hrow, hcol);
-    let before_key = label_key(&pledge.before_label);
-    let mut columns: Vec<(ColKind, u32)> = Vec::new();
-    for (&(_, c), v) in sheet.cells.range((hrow, hcol + 1)..(hrow + 1, 0)) {
-        let Some(k) = v.as_label().map(|s| label_key(&s)) else {
-            continue;
-        };
-        let kind = if k == "총계" {
-            ColKind::Total
-        } else if k == before_key || k == "기투자" {
-            ColKind::Before
-        } else if let Some(y) = parse_year_label(&k).filter(|y| pledge.term.contains(*y)) {
-            ColKind::Year(y)
-        } else {
-            continue;
-        };
-        if !columns.iter().any(|(kk, _)| *kk == kind) {
-            columns.push((kind, c));
-        }
-    }
-    let mut missing: Vec<String> = Vec::new();
-    if !columns.iter().any(|(k, _)| *k == ColKind::Total) {
-        missing.push("총계".into());
-    }
-    if !columns.iter().any(|(k, _)| *k == ColKind::Before) {
-        missing.push(pledge.before_label.clone());
-    }
-    for y in pledge.term.years() {
-        if !columns.iter().any(|(k, _)| *k == ColKind::Year(y)) {
-            missing.push(format!("{y}년"));
-        }
-    }
+    let mut columns = money_columns(sheet, pledge, (hrow, hcol));
+    let missing = missing_money_columns(&columns, pledge);
     if !missing.is_empty() {
         findings.push(Finding::at(
             Kind::ColumnsMissing {
@@ -390,50 +361,15 @@ fn read_money(
         header_broken: false,
     };
     let mut spent = secured.clone();
-    let mut group = None;
-    for (row, cells) in sheet.rows().filter(|(r, _)| *r > hrow && *r <= hrow + 40) {
-        let keys: Vec<(u32, String)> = cells
-            .iter()
-            .filter(|(c, _)| *c <= hcol)
-            .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
-            .collect();
-        if keys.iter().any(|(_, k)| k == "지표" || k == "구분") {
-            break; // the next table starts
-        }
-        if let Some(g) = keys
-            .iter()
-            .find_map(|(c, k)| Group::of(k).filter(|_| *c < hcol))
-        {
-            group = Some(g);
-        }
-        let Some(source) = keys.iter().find(|(c, _)| *c == hcol).map(|(_, k)| k) else {
-            continue;
-        };
-        let kind = if source == "계" {
-            RowKind::Sum
-        } else if let Some(s) = pledge.source_for_label(source) {
-            RowKind::Source(s.to_owned())
-        } else {
-            continue;
-        };
-        let Some(g) = group else { continue };
-        let target = match g {
-            Group::Secured => &mut secured,
-            Group::Spent => &mut spent,
-        };
-        if target.rows.iter().any(|r| r.kind == kind) {
-            continue;
-        }
-        let amounts = columns
-            .iter()
-            .map(|&(_, c)| read_actual(sheet, CellRef::new(row, c), unit, g, findings))
-            .collect();
-        target.rows.push(DraftRow {
-            kind,
-            row,
-            cells: amounts,
-        });
-    }
+    read_money_rows(
+        sheet,
+        pledge,
+        (hrow, hcol),
+        &columns,
+        unit,
+        (&mut secured, &mut spent),
+        findings,
+    );
     let mut absent: Vec<String> = Vec::new();
     for (g, table) in [(Group::Secured, &mut secured), (Group::Spent, &mut spent)] {
         if table.row(&RowKind::Sum).is_none() {
@@ -464,6 +400,105 @@ fn read_money(
         return (None, None);
     }
     (Some(secured), Some(spent))
+}
+
+/// The table's amount columns: 총계, the before-term column and the in-term years; the
+/// first of each kind wins.
+fn money_columns(sheet: &Sheet, pledge: &Pledge, (hrow, hcol): (u32, u32)) -> Vec<(ColKind, u32)> {
+    let before_key = label_key(&pledge.before_label);
+    let mut columns: Vec<(ColKind, u32)> = Vec::new();
+    for (&(_, c), v) in sheet.cells.range((hrow, hcol + 1)..(hrow + 1, 0)) {
+        let Some(k) = v.as_label().map(|s| label_key(&s)) else {
+            continue;
+        };
+        let kind = if k == "총계" {
+            ColKind::Total
+        } else if k == before_key || k == "기투자" {
+            ColKind::Before
+        } else if let Some(y) = parse_year_label(&k).filter(|y| pledge.term.contains(*y)) {
+            ColKind::Year(y)
+        } else {
+            continue;
+        };
+        if !columns.iter().any(|(kk, _)| *kk == kind) {
+            columns.push((kind, c));
+        }
+    }
+    columns
+}
+
+/// The labels of the columns `columns` lacks, in table order.
+fn missing_money_columns(columns: &[(ColKind, u32)], pledge: &Pledge) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    if !columns.iter().any(|(k, _)| *k == ColKind::Total) {
+        missing.push("총계".into());
+    }
+    if !columns.iter().any(|(k, _)| *k == ColKind::Before) {
+        missing.push(pledge.before_label.clone());
+    }
+    for y in pledge.term.years() {
+        if !columns.iter().any(|(k, _)| *k == ColKind::Year(y)) {
+            missing.push(format!("{y}년"));
+        }
+    }
+    missing
+}
+
+/// The 계 and source rows of the 확보액 and 집행액 groups, up to the next table; the
+/// first row of each kind in a group wins.
+fn read_money_rows(
+    sheet: &Sheet,
+    pledge: &Pledge,
+    (hrow, hcol): (u32, u32),
+    columns: &[(ColKind, u32)],
+    unit: Unit,
+    (secured, spent): (&mut DraftInvestment, &mut DraftInvestment),
+    findings: &mut Vec<Finding>,
+) {
+    let mut group = None;
+    for (row, cells) in sheet.rows().filter(|(r, _)| *r > hrow && *r <= hrow + 40) {
+        let keys: Vec<(u32, String)> = cells
+            .iter()
+            .filter(|(c, _)| *c <= hcol)
+            .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
+            .collect();
+        if keys.iter().any(|(_, k)| k == "지표" || k == "구분") {
+            break; // the next table starts
+        }
+        if let Some(g) = keys
+            .iter()
+            .find_map(|(c, k)| Group::of(k).filter(|_| *c < hcol))
+        {
+            group = Some(g);
+        }
+        let Some(source) = keys.iter().find(|(c, _)| *c == hcol).map(|(_, k)| k) else {
+            continue;
+        };
+        let kind = if source == "계" {
+            RowKind::Sum
+        } else if let Some(s) = pledge.source_for_label(source) {
+            RowKind::Source(s.to_owned())
+        } else {
+            continue;
+        };
+        let Some(g) = group else { continue };
+        let target = match g {
+            Group::Secured => &mut *secured,
+            Group::Spent => &mut *spent,
+        };
+        if target.rows.iter().any(|r| r.kind == kind) {
+            continue;
+        }
+        let amounts = columns
+            .iter()
+            .map(|&(_, c)| read_actual(sheet, CellRef::new(row, c), unit, g, findings))
+            .collect();
+        target.rows.push(DraftRow {
+            kind,
+            row,
+            cells: amounts,
+        });
+    }
 }
 
 /// One 확보액/집행액 cell: as a plan amount, but a negative one names its group.

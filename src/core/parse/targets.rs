@@ -28,53 +28,7 @@ pub(super) fn parse_targets(
         ));
         return Targets::default();
     };
-    let mut year_cols: Vec<(i32, u32)> = Vec::new();
-    let mut unit_col = None;
-    for (&(_, c), v) in sheet.cells.range((hrow, 0)..(hrow + 1, 0)) {
-        let Some(k) = v.as_label().map(|s| label_key(&s)) else {
-            continue;
-        };
-        if k == "단위" {
-            unit_col = Some(c);
-        } else if let Some(y) = parse_year_label(&k) {
-            let cell = CellRef::new(hrow, c);
-            if year_cols.iter().any(|(yy, _)| *yy == y) {
-                findings.push(Finding::at(
-                    Kind::ColumnTwice {
-                        label: format!("{y}년"),
-                    },
-                    name,
-                    cell,
-                ));
-            } else if !pledge.term.contains(y) {
-                findings.push(Finding::at(
-                    Kind::YearOutsideTerm {
-                        year: y,
-                        start: pledge.term.start,
-                        end: pledge.term.end,
-                        move_to: None,
-                    },
-                    name,
-                    cell,
-                ));
-            } else {
-                year_cols.push((y, c));
-            }
-        }
-    }
-    for y in pledge.term.years() {
-        if !year_cols.iter().any(|(yy, _)| *yy == y) {
-            findings.push(Finding::at(
-                Kind::YearMissing {
-                    year: y,
-                    start: pledge.term.start,
-                    end: pledge.term.end,
-                },
-                name,
-                CellRef::new(hrow, hcol),
-            ));
-        }
-    }
+    let (year_cols, unit_col) = year_columns(sheet, pledge, (hrow, hcol), findings);
     // A value merged across several year columns applies to each of them.
     let year_values = |row: u32| -> BTreeMap<i32, &CellValue> {
         let mut out = BTreeMap::new();
@@ -140,6 +94,65 @@ pub(super) fn parse_targets(
         }
     }
     targets
+}
+
+/// The in-term year columns and the 단위 column of the header row, pushing a finding
+/// for each twice-seen, out-of-term or missing year.
+fn year_columns(
+    sheet: &Sheet,
+    pledge: &Pledge,
+    (hrow, hcol): (u32, u32),
+    findings: &mut Vec<Finding>,
+) -> (Vec<(i32, u32)>, Option<u32>) {
+    let name = sheet.name.as_str();
+    let mut year_cols: Vec<(i32, u32)> = Vec::new();
+    let mut unit_col = None;
+    for (&(_, c), v) in sheet.cells.range((hrow, 0)..(hrow + 1, 0)) {
+        let Some(k) = v.as_label().map(|s| label_key(&s)) else {
+            continue;
+        };
+        if k == "단위" {
+            unit_col = Some(c);
+        } else if let Some(y) = parse_year_label(&k) {
+            let cell = CellRef::new(hrow, c);
+            if year_cols.iter().any(|(yy, _)| *yy == y) {
+                findings.push(Finding::at(
+                    Kind::ColumnTwice {
+                        label: format!("{y}년"),
+                    },
+                    name,
+                    cell,
+                ));
+            } else if !pledge.term.contains(y) {
+                findings.push(Finding::at(
+                    Kind::YearOutsideTerm {
+                        year: y,
+                        start: pledge.term.start,
+                        end: pledge.term.end,
+                        move_to: None,
+                    },
+                    name,
+                    cell,
+                ));
+            } else {
+                year_cols.push((y, c));
+            }
+        }
+    }
+    for y in pledge.term.years() {
+        if !year_cols.iter().any(|(yy, _)| *yy == y) {
+            findings.push(Finding::at(
+                Kind::YearMissing {
+                    year: y,
+                    start: pledge.term.start,
+                    end: pledge.term.end,
+                },
+                name,
+                CellRef::new(hrow, hcol),
+            ));
+        }
+    }
+    (year_cols, unit_col)
 }
 
 fn target_value(v: &CellValue) -> TargetValue {
