@@ -392,28 +392,86 @@ where
 {
     let records = || records.iter().map(|r| r.borrow());
     let current = current_by_leaf(pledge, records());
+    let not_used = not_used_counts(pledge, records());
+    let rejected = latest_rejected(pledge, records());
+
+    let leaves = leaf_statuses(pledge, &current, &not_used, &rejected);
+    let all_keys: Vec<LeafKey> = leaves.iter().map(|l| l.key.clone()).collect();
+    let total = table_for(pledge, &subs_of(&current, &all_keys));
+    let programs = program_tables(pledge, &current, &all_keys);
+    let declared = declared_checks(pledge, &total);
+    let targets = target_rows(&current, &all_keys);
+    let roadmap = roadmap_rows(&current, &all_keys);
+    let findings = leaf_findings(&current, &rejected, &all_keys);
+    let history = history_rows(pledge, records());
+
+    let progress = pledge
+        .leaves()
+        .iter()
+        .map(|l| leaf_progress(pledge, l, &current, records()))
+        .collect();
+
+    PledgeReport {
+        pledge: pledge.clone(),
+        columns: pledge.columns(),
+        leaves,
+        total,
+        programs,
+        declared,
+        targets,
+        roadmap,
+        findings,
+        history,
+        changes: crate::core::changes::history(pledge, records()),
+        progress,
+    }
+}
+
+/// The current file of each leaf, by leaf.
+type CurrentByLeaf<'a> = BTreeMap<LeafKey, &'a Received>;
+/// The latest rejected file of each leaf, by leaf.
+type RejectedByLeaf<'a> = HashMap<LeafKey, &'a Received>;
+
+/// How many of each leaf's files of this pledge were superseded (Older).
+fn not_used_counts<'a>(
+    pledge: &Pledge,
+    records: impl Iterator<Item = &'a Received>,
+) -> HashMap<&'a LeafKey, usize> {
     let mut not_used: HashMap<&LeafKey, usize> = HashMap::new();
-    for s in records()
+    for s in records
         .filter(|r| r.outcome == Outcome::Older)
         .filter_map(|r| r.submission.as_ref())
         .filter(|s| s.pledge_id == pledge.id)
     {
         *not_used.entry(&s.leaf).or_default() += 1;
     }
-    let rejected = latest_rejected(pledge, records());
-    let subs_of = |keys: &[LeafKey]| -> Vec<&Submission> {
-        keys.iter()
-            .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
-            .collect()
-    };
-    let table_for = |subs: &[&Submission]| {
-        let sums: Vec<&AmountRow> = subs.iter().map(|s| &s.investment.sum).collect();
-        let srcs: Vec<BTreeMap<String, AmountRow>> =
-            subs.iter().map(|s| s.investment.sources.clone()).collect();
-        table_of(pledge, &sums, &srcs)
-    };
+    not_used
+}
 
-    let leaves: Vec<LeafStatus> = pledge
+/// The current submissions of the given leaves, in order, skipping the
+/// leaves with none.
+fn subs_of<'a>(current: &CurrentByLeaf<'a>, keys: &[LeafKey]) -> Vec<&'a Submission> {
+    keys.iter()
+        .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
+        .collect()
+}
+
+/// The investment table summed over the given submissions.
+fn table_for(pledge: &Pledge, subs: &[&Submission]) -> InvestmentTable {
+    let sums: Vec<&AmountRow> = subs.iter().map(|s| &s.investment.sum).collect();
+    let srcs: Vec<BTreeMap<String, AmountRow>> =
+        subs.iter().map(|s| s.investment.sources.clone()).collect();
+    table_of(pledge, &sums, &srcs)
+}
+
+/// Each leaf's current and latest rejected file.
+fn leaf_statuses(
+    pledge: &Pledge,
+    current: &CurrentByLeaf<'_>,
+    not_used: &HashMap<&LeafKey, usize>,
+    rejected: &RejectedByLeaf<'_>,
+) -> Vec<LeafStatus> {
+    pledge
         .leaves()
         .iter()
         .map(|l| {
@@ -444,12 +502,16 @@ where
                 current: cur,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let all_keys: Vec<LeafKey> = leaves.iter().map(|l| l.key.clone()).collect();
-    let total = table_for(&subs_of(&all_keys));
-
-    let programs = pledge
+/// Each program's table, its missing leaves and its subprograms' tables.
+fn program_tables(
+    pledge: &Pledge,
+    current: &CurrentByLeaf<'_>,
+    all_keys: &[LeafKey],
+) -> Vec<ProgramTable> {
+    pledge
         .programs
         .iter()
         .map(|p| {
@@ -475,20 +537,24 @@ where
                         name: s.name.clone(),
                         declared: s.budget,
                         submitted: current.contains_key(&key),
-                        table: table_for(&subs_of(std::slice::from_ref(&key))),
+                        table: table_for(pledge, &subs_of(current, std::slice::from_ref(&key))),
                     }
                 })
                 .collect();
             ProgramTable {
                 name: p.name.clone(),
                 declared: p.budget,
-                table: table_for(&subs_of(&keys)),
+                table: table_for(pledge, &subs_of(current, &keys)),
                 missing,
                 subprograms,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The declared 총사업비 against the submitted one: the total, then each
+/// source the pledge declares.
+fn declared_checks(pledge: &Pledge, total: &InvestmentTable) -> Vec<DeclaredCheck> {
     let mut declared = vec![DeclaredCheck {
         label: "계".to_owned(),
         declared: pledge.declared.total,
@@ -503,8 +569,12 @@ where
             });
         }
     }
+    declared
+}
 
-    let targets = all_keys
+/// Each leaf's targets, or an empty row when it has no current submission.
+fn target_rows(current: &CurrentByLeaf<'_>, all_keys: &[LeafKey]) -> Vec<TargetRow> {
+    all_keys
         .iter()
         .map(
             |k| match current.get(k).and_then(|r| r.submission.as_ref()) {
@@ -524,9 +594,12 @@ where
                 },
             },
         )
-        .collect();
+        .collect()
+}
 
-    let roadmap = all_keys
+/// The roadmap items of the current submissions, leaf by leaf.
+fn roadmap_rows(current: &CurrentByLeaf<'_>, all_keys: &[LeafKey]) -> Vec<RoadmapRow> {
+    all_keys
         .iter()
         .filter_map(|k| current.get(k).and_then(|r| r.submission.as_ref()))
         .flat_map(|s| {
@@ -535,11 +608,17 @@ where
                 item: item.clone(),
             })
         })
-        .collect();
+        .collect()
+}
 
-    // The current submission's findings, then those of a later file that was
-    // rejected: that is what the leaf's staff have to fix.
-    let findings = all_keys
+/// The current submission's findings, then those of a later file that was
+/// rejected: that is what the leaf's staff have to fix.
+fn leaf_findings(
+    current: &CurrentByLeaf<'_>,
+    rejected: &RejectedByLeaf<'_>,
+    all_keys: &[LeafKey],
+) -> Vec<LeafFinding> {
+    all_keys
         .iter()
         .flat_map(|k| current.get(k).into_iter().chain(rejected.get(k)))
         .flat_map(|r| {
@@ -549,9 +628,15 @@ where
                 finding: f.clone(),
             })
         })
-        .collect();
+        .collect()
+}
 
-    let history = records()
+/// Every file of this pledge (or of none), in arrival order.
+fn history_rows<'a>(
+    pledge: &Pledge,
+    records: impl Iterator<Item = &'a Received>,
+) -> Vec<HistoryRow> {
+    records
         .filter(|r| r.pledge_id.as_deref().is_none_or(|id| id == pledge.id))
         .map(|r| HistoryRow {
             seq: r.seq,
@@ -566,28 +651,7 @@ where
                 c
             },
         })
-        .collect();
-
-    let progress = pledge
-        .leaves()
-        .iter()
-        .map(|l| leaf_progress(pledge, l, &current, records()))
-        .collect();
-
-    PledgeReport {
-        pledge: pledge.clone(),
-        columns: pledge.columns(),
-        leaves,
-        total,
-        programs,
-        declared,
-        targets,
-        roadmap,
-        findings,
-        history,
-        changes: crate::core::changes::history(pledge, records()),
-        progress,
-    }
+        .collect()
 }
 
 /// The plan and the progress reports of one leaf: the latest report by (기준일,

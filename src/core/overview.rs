@@ -218,63 +218,11 @@ pub fn overview_of(
         let (pledge, report) = &reports[i];
         let mut filed = 0;
         for (leaf, status) in pledge.leaves().iter().zip(&report.leaves) {
-            let key = leaf.key();
-            let seen = files.get(&(pledge.id.as_str(), &key));
-            let state = state_of(seen, round, today);
-            filed += usize::from(state.is_filed());
-            let last = seen.and_then(|s| s.last_any);
-            let cur = status.current.as_ref();
-            let info = cur
-                .and_then(|c| {
-                    let i = records.binary_search_by_key(&c.seq, |r| r.seq).ok()?;
-                    records.get(i)
-                })
-                .and_then(|r| r.submission.as_ref())
-                .map(|s| &s.info);
-            let def = leaf.contact();
-            let pick = |sub: Option<&String>, def: Option<&String>| {
-                sub.filter(|s| !s.trim().is_empty())
-                    .or(def)
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            leaves.push(LeafRow {
-                department: leaf.department(pledge).to_owned(),
-                pledge_id: pledge.id.clone(),
-                number: pledge.number.clone(),
-                title: pledge.title.clone(),
-                leaf: key,
-                state,
-                file: last.map(|r| r.name.clone()),
-                received_at: last.map(|r| r.received_at),
-                base_date: cur.map(|c| c.base_date),
-                person: pick(info.map(|i| &i.person), def.map(|c| &c.name)),
-                phone: pick(info.map(|i| &i.phone), def.map(|c| &c.phone)),
-            });
+            let row = leaf_row(pledge, leaf, status, &files, records, round, today);
+            filed += usize::from(row.state.is_filed());
+            leaves.push(row);
         }
-        pledges.push(PledgeRow {
-            id: pledge.id.clone(),
-            number: pledge.number.clone(),
-            category: pledge.category.clone(),
-            core: pledge.core,
-            title: pledge.title.clone(),
-            department: pledge.department.clone(),
-            report_file: report_file_name(&pledge.id),
-            leaves: report.leaves.len(),
-            filed,
-            latest_base_date: report
-                .leaves
-                .iter()
-                .filter_map(|l| l.current.as_ref().map(|c| c.base_date))
-                .max(),
-            declared: pledge.declared.total,
-            original_total: report.changes.original_total(),
-            total: report.total.sum.total,
-            by_source: sources
-                .iter()
-                .map(|s| source_total(report, s).unwrap_or_default())
-                .collect(),
-        });
+        pledges.push(pledge_row(pledge, report, filed, &sources));
     }
     // Stable: within a department, leaves stay in 관리번호 and plan order.
     leaves.sort_by(|a, b| a.department.cmp(&b.department));
@@ -307,6 +255,82 @@ pub fn overview_of(
         changes: city_changes(refs.iter().copied()),
         rates: city_rates(&refs, year),
         laggards: laggards(&refs),
+    }
+}
+
+/// One leaf's row of 제출 현황: its state, last file and contact.
+fn leaf_row(
+    pledge: &Pledge,
+    leaf: &crate::core::definition::Leaf<'_>,
+    status: &crate::core::consolidate::LeafStatus,
+    files: &HashMap<(&str, &LeafKey), LeafFiles<'_>>,
+    records: &[Received],
+    round: Option<&Round>,
+    today: NaiveDate,
+) -> LeafRow {
+    let key = leaf.key();
+    let seen = files.get(&(pledge.id.as_str(), &key));
+    let state = state_of(seen, round, today);
+    let last = seen.and_then(|s| s.last_any);
+    let cur = status.current.as_ref();
+    let info = cur
+        .and_then(|c| {
+            let i = records.binary_search_by_key(&c.seq, |r| r.seq).ok()?;
+            records.get(i)
+        })
+        .and_then(|r| r.submission.as_ref())
+        .map(|s| &s.info);
+    let def = leaf.contact();
+    let pick = |sub: Option<&String>, def: Option<&String>| {
+        sub.filter(|s| !s.trim().is_empty())
+            .or(def)
+            .cloned()
+            .unwrap_or_default()
+    };
+    LeafRow {
+        department: leaf.department(pledge).to_owned(),
+        pledge_id: pledge.id.clone(),
+        number: pledge.number.clone(),
+        title: pledge.title.clone(),
+        leaf: key,
+        state,
+        file: last.map(|r| r.name.clone()),
+        received_at: last.map(|r| r.received_at),
+        base_date: cur.map(|c| c.base_date),
+        person: pick(info.map(|i| &i.person), def.map(|c| &c.name)),
+        phone: pick(info.map(|i| &i.phone), def.map(|c| &c.phone)),
+    }
+}
+
+/// One pledge's row of 공약별 현황, `filed` of its leaves having filed.
+fn pledge_row(
+    pledge: &Pledge,
+    report: &PledgeReport,
+    filed: usize,
+    sources: &[String],
+) -> PledgeRow {
+    PledgeRow {
+        id: pledge.id.clone(),
+        number: pledge.number.clone(),
+        category: pledge.category.clone(),
+        core: pledge.core,
+        title: pledge.title.clone(),
+        department: pledge.department.clone(),
+        report_file: report_file_name(&pledge.id),
+        leaves: report.leaves.len(),
+        filed,
+        latest_base_date: report
+            .leaves
+            .iter()
+            .filter_map(|l| l.current.as_ref().map(|c| c.base_date))
+            .max(),
+        declared: pledge.declared.total,
+        original_total: report.changes.original_total(),
+        total: report.total.sum.total,
+        by_source: sources
+            .iter()
+            .map(|s| source_total(report, s).unwrap_or_default())
+            .collect(),
     }
 }
 

@@ -392,42 +392,7 @@ fn info_sheet(
         ws.set_row_height(row, wrapped_height(value, 72.0).max(20.0))?;
         row += 1;
     }
-    let text_rule = |title: &str, message: &str| -> Result<DataValidation, XlsxError> {
-        DataValidation::new()
-            .allow_text_length(DataValidationRule::Between(1, 200))
-            .set_input_title(title)?
-            .set_input_message(message)?
-            .set_error_title("입력할 수 없는 값")?
-            .set_error_message("200자 이하로 입력해 주십시오.")
-    };
-    // Examples from the definition: this leaf's department and contact.
-    let department = format!(
-        "사업을 맡은 부서와 팀을 입력해 주십시오.\n예: {}",
-        leaf.department(pledge)
-    );
-    let phone = match leaf
-        .contact()
-        .map(|c| c.phone.as_str())
-        .filter(|p| !p.is_empty())
-    {
-        Some(p) => format!("담당자 전화번호를 입력해 주십시오.\n예: {p}"),
-        None => "담당자 전화번호를 지역번호부터 입력해 주십시오.".to_owned(),
-    };
-    for (label, title, message) in [
-        ("제출부서", "제출부서", department.as_str()),
-        (
-            "담당자",
-            "담당자",
-            "이 파일을 작성한 담당자 이름을 입력해 주십시오.",
-        ),
-        ("연락처", "연락처", phone.as_str()),
-    ] {
-        ws.write_with_format(row, 0, label, &st.label)?;
-        ws.write_blank(row, 1, &st.text_in)?;
-        ws.add_data_validation(row, 1, row, 1, &text_rule(title, message)?)?;
-        ws.set_row_height(row, 20)?;
-        row += 1;
-    }
+    row = contact_inputs(ws, pledge, leaf, row, st)?;
     ws.write_with_format(row, 0, "기준일", &st.label)?;
     ws.write_blank(row, 1, &st.date_in)?;
     ws.set_row_height(row, 20)?;
@@ -468,6 +433,54 @@ fn info_sheet(
     Ok(())
 }
 
+/// 제출부서, 담당자 and 연락처 from `row`, each a text input with its hint;
+/// returns the row after them.
+fn contact_inputs(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    leaf: Leaf<'_>,
+    mut row: u32,
+    st: &Styles,
+) -> Result<u32, XlsxError> {
+    let text_rule = |title: &str, message: &str| -> Result<DataValidation, XlsxError> {
+        DataValidation::new()
+            .allow_text_length(DataValidationRule::Between(1, 200))
+            .set_input_title(title)?
+            .set_input_message(message)?
+            .set_error_title("입력할 수 없는 값")?
+            .set_error_message("200자 이하로 입력해 주십시오.")
+    };
+    // Examples from the definition: this leaf's department and contact.
+    let department = format!(
+        "사업을 맡은 부서와 팀을 입력해 주십시오.\n예: {}",
+        leaf.department(pledge)
+    );
+    let phone = match leaf
+        .contact()
+        .map(|c| c.phone.as_str())
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => format!("담당자 전화번호를 입력해 주십시오.\n예: {p}"),
+        None => "담당자 전화번호를 지역번호부터 입력해 주십시오.".to_owned(),
+    };
+    for (label, title, message) in [
+        ("제출부서", "제출부서", department.as_str()),
+        (
+            "담당자",
+            "담당자",
+            "이 파일을 작성한 담당자 이름을 입력해 주십시오.",
+        ),
+        ("연락처", "연락처", phone.as_str()),
+    ] {
+        ws.write_with_format(row, 0, label, &st.label)?;
+        ws.write_blank(row, 1, &st.text_in)?;
+        ws.add_data_validation(row, 1, row, 1, &text_rule(title, message)?)?;
+        ws.set_row_height(row, 20)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
 /// Dates a 기준일 may take: from a year before the term to five years after it.
 fn base_date_range(pledge: &Pledge) -> Result<(ExcelDateTime, ExcelDateTime), XlsxError> {
     let year = |y: i32| u16::try_from(y.clamp(1900, 9999)).unwrap_or(1900);
@@ -502,7 +515,6 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
     let first_part = 2u16; // 기투자
     let header_row = 2u32;
     let sum_row = header_row + 1;
-    let first_source = sum_row + 1;
     let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
 
     ws.set_column_width(0, 10)?;
@@ -535,6 +547,36 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
     }
     ws.set_row_height(header_row, 20)?;
 
+    invest_rows(ws, pledge, sum_row, first_part, last_col, st)?;
+
+    let note_row = last_source + 2;
+    let note = format!(
+        "※ {}: {}년까지 투자한 금액 · {}: {}년 이후 계획 금액 · 총계 = {} + 연도별 + {}",
+        pledge.before_label,
+        pledge.term.start - 1,
+        pledge.after_label,
+        pledge.term.end + 1,
+        pledge.before_label,
+        pledge.after_label
+    );
+    ws.merge_range(note_row, 0, note_row, last_col, &note, &st.note)?;
+    ws.set_print_area(0, 0, note_row, last_col)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+/// The 계 row (column sums of the sources) and a row of inputs per source,
+/// each with its 총계 formula.
+fn invest_rows(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    sum_row: u32,
+    first_part: u16,
+    last_col: u16,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let first_source = sum_row + 1;
+    let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
     // 계 row: column sums of the sources; its 총계 is the sum of its parts.
     ws.write_with_format(sum_row, 0, "계", &st.header)?;
     ws.write_formula_with_format(
@@ -585,20 +627,6 @@ fn invest_sheet(ws: &mut Worksheet, pledge: &Pledge, st: &Styles) -> Result<(), 
         last_col,
         &amount_rule,
     )?;
-
-    let note_row = last_source + 2;
-    let note = format!(
-        "※ {}: {}년까지 투자한 금액 · {}: {}년 이후 계획 금액 · 총계 = {} + 연도별 + {}",
-        pledge.before_label,
-        pledge.term.start - 1,
-        pledge.after_label,
-        pledge.term.end + 1,
-        pledge.before_label,
-        pledge.after_label
-    );
-    ws.merge_range(note_row, 0, note_row, last_col, &note, &st.note)?;
-    ws.set_print_area(0, 0, note_row, last_col)?;
-    finish_sheet(ws);
     Ok(())
 }
 
@@ -820,6 +848,18 @@ fn progress_sheet(
         "※ 분기마다 노란 칸을 입력하십시오. 추진계획만 낼 때는 이 시트를 비워 둡니다.",
         &st.note,
     )?;
+    progress_inputs(ws, last_col, st)?;
+
+    let mut row = money_table(ws, pledge, &years, first_part, last_col, st)?;
+    row += 1;
+    row = indicator_rows(ws, leaf, &years, row, st)?;
+    ws.set_print_area(0, 0, row, last_col)?;
+    finish_sheet(ws);
+    Ok(())
+}
+
+/// 추진상황, 추진율 and the text inputs of rows 2 to 6, each with its rule.
+fn progress_inputs(ws: &mut Worksheet, last_col: u16, st: &Styles) -> Result<(), XlsxError> {
     let status_rule = DataValidation::new()
         .allow_list_strings(&status_words())?
         .set_input_title("추진상황 (목록에서 선택)")?
@@ -874,7 +914,18 @@ fn progress_sheet(
         ws.add_data_validation(row, 1, row, 1, &rule)?;
         ws.set_row_height(row, height)?;
     }
+    Ok(())
+}
 
+/// The 재원 확보·집행 table at [`PROGRESS_MONEY_HEADER`]; returns the row after it.
+fn money_table(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    years: &[i32],
+    first_part: u16,
+    last_col: u16,
+    st: &Styles,
+) -> Result<u32, XlsxError> {
     let header = PROGRESS_MONEY_HEADER;
     ws.write_with_format(header - 1, 0, "재원 확보·집행", &st.guide_head)?;
     ws.write_with_format(
@@ -900,8 +951,18 @@ fn progress_sheet(
         money_group(ws, pledge, group, row, first_part, last_col, st)?;
         row += group_rows;
     }
+    Ok(row)
+}
 
-    row += 1;
+/// 지표 실적 from `row`, when the leaf has indicators: a row of yearly inputs
+/// per indicator; returns the last row written (`row` itself without any).
+fn indicator_rows(
+    ws: &mut Worksheet,
+    leaf: Leaf<'_>,
+    years: &[i32],
+    mut row: u32,
+    st: &Styles,
+) -> Result<u32, XlsxError> {
     let indicators = &leaf.def().indicators;
     if !indicators.is_empty() {
         ws.write_with_format(row, 0, "지표 실적", &st.guide_head)?;
@@ -935,9 +996,7 @@ fn progress_sheet(
             )?;
         }
     }
-    ws.set_print_area(0, 0, row, last_col)?;
-    finish_sheet(ws);
-    Ok(())
+    Ok(row)
 }
 
 /// One group of the 재원 확보·집행 table: the 구분 cell merged over 계 + sources, the 계

@@ -30,34 +30,7 @@ pub(crate) fn invest_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
     )?;
     ws.write_string_with_format(2, last, &unit_note, &st.unit)?;
 
-    // The reference layout: 구분 over two columns, 계, then 재원별 merged down.
-    ws.merge_range(HEADER_ROW, 0, HEADER_ROW, 1, "구분", &st.header)?;
-    for (i, c) in t.columns.iter().enumerate() {
-        text(ws, (HEADER_ROW, 2 + i as u16), c, &st.header, &mut w)?;
-    }
-    for (k, (label, cells)) in t.rows.iter().enumerate() {
-        let r = HEADER_ROW + 1 + k as u32;
-        if k == 0 {
-            ws.merge_range(r, 0, r, 1, label, &st.label)?;
-        } else {
-            text(ws, (r, 1), label, &st.label, &mut w)?;
-        }
-        let f = if k == 0 { &st.amount_bold } else { &st.amount };
-        for (i, v) in cells.iter().enumerate() {
-            ws.write_with_format(r, 2 + i as u16, *v, f)?;
-            w.see(2 + i as u16, &amount_str(*v));
-        }
-    }
-    let n = t.rows.len().saturating_sub(1) as u32;
-    if n > 0 {
-        put(
-            ws,
-            (HEADER_ROW + 2, 0),
-            (HEADER_ROW + 1 + n, 0),
-            "재원별",
-            &st.label,
-        )?;
-    }
+    let n = city_table(ws, o, st, &mut w)?;
     let mut row = HEADER_ROW + 2 + n + 1;
 
     ws.write_string_with_format(row, 0, "분야 × 재원", &st.subtitle)?;
@@ -89,6 +62,49 @@ pub(crate) fn invest_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
     for (c, wd) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *wd)?;
     }
+    chart(ws, o, n, &widths, row)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 2)?;
+    setup_print(ws, Some((0, HEADER_ROW)))?;
+    Ok(())
+}
+
+/// The city-wide table in the reference layout; returns how many source rows
+/// it has below `계`.
+fn city_table(ws: &mut Worksheet, o: &Overview, st: &Styles, w: &mut Widths) -> Result<u32> {
+    let t = &o.invest;
+    // The reference layout: 구분 over two columns, 계, then 재원별 merged down.
+    ws.merge_range(HEADER_ROW, 0, HEADER_ROW, 1, "구분", &st.header)?;
+    for (i, c) in t.columns.iter().enumerate() {
+        text(ws, (HEADER_ROW, 2 + i as u16), c, &st.header, w)?;
+    }
+    for (k, (label, cells)) in t.rows.iter().enumerate() {
+        let r = HEADER_ROW + 1 + k as u32;
+        if k == 0 {
+            ws.merge_range(r, 0, r, 1, label, &st.label)?;
+        } else {
+            text(ws, (r, 1), label, &st.label, w)?;
+        }
+        let f = if k == 0 { &st.amount_bold } else { &st.amount };
+        for (i, v) in cells.iter().enumerate() {
+            ws.write_with_format(r, 2 + i as u16, *v, f)?;
+            w.see(2 + i as u16, &amount_str(*v));
+        }
+    }
+    let n = t.rows.len().saturating_sub(1) as u32;
+    if n > 0 {
+        put(
+            ws,
+            (HEADER_ROW + 2, 0),
+            (HEADER_ROW + 1 + n, 0),
+            "재원별",
+            &st.label,
+        )?;
+    }
+    Ok(n)
+}
+
+/// The years stacked by source, on a page of its own from `row`.
+fn chart(ws: &mut Worksheet, o: &Overview, n: u32, widths: &[f64], row: u32) -> Result<()> {
     let years = o.years.len() as u16;
     if years > 0 && n > 0 {
         let mut chart = Chart::new(ChartType::ColumnStacked);
@@ -127,7 +143,5 @@ pub(crate) fn invest_sheet(ws: &mut Worksheet, o: &Overview, ctx: &Ctx) -> Resul
         ws.set_page_breaks(&[row])?;
         ws.insert_chart(row + 1, 0, &chart)?;
     }
-    ws.set_freeze_panes(HEADER_ROW + 1, 2)?;
-    setup_print(ws, Some((0, HEADER_ROW)))?;
     Ok(())
 }
