@@ -6,7 +6,8 @@
 //! cargo run --release --example make_batch -- 5000 /tmp/batch --pledges 100
 //! ```
 //!
-//! Options: `--pledges K` (default 100), `--seed S` (default 7).
+//! Options: `--pledges K` (default 100), `--seed S` (default 7), `--progress P` (the
+//! percent of files that also carry a 추진실적 sheet, default 0).
 
 use anyhow::{Context, Result, bail};
 use gongyak::batch::{BatchSpec, write_batch};
@@ -18,6 +19,7 @@ fn main() -> Result<()> {
     let mut positional = Vec::new();
     let mut pledges = 100usize;
     let mut seed = None;
+    let mut progress = 0u64;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--pledges" => {
@@ -35,19 +37,26 @@ fn main() -> Result<()> {
                         .context("--seed needs a number")?,
                 )
             }
+            "--progress" => {
+                progress = args
+                    .next()
+                    .context("--progress needs a percent")?
+                    .parse()
+                    .context("--progress needs a percent")?
+            }
             "-h" | "--help" => {
-                println!("usage: make_batch N DIR [--pledges K] [--seed S]");
+                println!("usage: make_batch N DIR [--pledges K] [--seed S] [--progress P]");
                 return Ok(());
             }
             _ => positional.push(a),
         }
     }
     let [n, dir] = positional.as_slice() else {
-        bail!("usage: make_batch N DIR [--pledges K] [--seed S]");
+        bail!("usage: make_batch N DIR [--pledges K] [--seed S] [--progress P]");
     };
     let n: usize = n.parse().context("N must be a number of files")?;
     let dir = PathBuf::from(dir);
-    let mut spec = BatchSpec::new(n, pledges);
+    let mut spec = BatchSpec::new(n, pledges).with_progress(progress);
     if let Some(s) = seed {
         spec.seed = s;
     }
