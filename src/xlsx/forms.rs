@@ -575,50 +575,15 @@ fn invest_rows(
     last_col: u16,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    let first_source = sum_row + 1;
-    let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
-    // 계 row: column sums of the sources; its 총계 is the sum of its parts.
-    ws.write_with_format(sum_row, 0, "계", &st.header)?;
-    ws.write_formula_with_format(
+    let (first_source, last_source) = amount_block(
+        ws,
+        pledge,
         sum_row,
-        1,
-        Formula::new(format!(
-            "=SUM({}:{})",
-            a1(sum_row, first_part),
-            a1(sum_row, last_col)
-        ))
-        .set_result("0"),
-        &st.formula,
+        0,
+        (first_part, last_col),
+        Some(20.0),
+        st,
     )?;
-    for c in first_part..=last_col {
-        ws.write_formula_with_format(
-            sum_row,
-            c,
-            Formula::new(format!(
-                "=SUM({}:{})",
-                a1(first_source, c),
-                a1(last_source, c)
-            ))
-            .set_result("0"),
-            &st.formula,
-        )?;
-    }
-    ws.set_row_height(sum_row, 20)?;
-    for (i, source) in pledge.sources.iter().enumerate() {
-        let r = first_source + u32::try_from(i).unwrap_or(0);
-        ws.write_with_format(r, 0, source.as_str(), &st.header)?;
-        ws.write_formula_with_format(
-            r,
-            1,
-            Formula::new(format!("=SUM({}:{})", a1(r, first_part), a1(r, last_col)))
-                .set_result("0"),
-            &st.formula,
-        )?;
-        for c in first_part..=last_col {
-            ws.write_blank(r, c, &st.amount_in)?;
-        }
-        ws.set_row_height(r, 20)?;
-    }
     let amount_rule = amount_rule(pledge)?;
     ws.add_data_validation(
         first_source,
@@ -999,6 +964,52 @@ fn indicator_rows(
     Ok(row)
 }
 
+/// An amount table's body, shared by 투자계획 and the 확보·집행 groups of 추진실적: the
+/// 계 row (labels in `label_col`, 총계 beside it, column sums of the sources as formulas)
+/// and one input row per source with its 총계 formula. Returns the first and last
+/// source rows (where the inputs are).
+fn amount_block(
+    ws: &mut Worksheet,
+    pledge: &Pledge,
+    sum_row: u32,
+    label_col: u16,
+    (first_part, last_col): (u16, u16),
+    row_height: Option<f64>,
+    st: &Styles,
+) -> Result<(u32, u32), XlsxError> {
+    let first_source = sum_row + 1;
+    let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
+    let total_col = label_col + 1;
+    let row_total = |r: u32| {
+        Formula::new(format!("=SUM({}:{})", a1(r, first_part), a1(r, last_col))).set_result("0")
+    };
+    ws.write_with_format(sum_row, label_col, "계", &st.header)?;
+    ws.write_formula_with_format(sum_row, total_col, row_total(sum_row), &st.formula)?;
+    for c in first_part..=last_col {
+        let column_sum = format!("=SUM({}:{})", a1(first_source, c), a1(last_source, c));
+        ws.write_formula_with_format(
+            sum_row,
+            c,
+            Formula::new(column_sum).set_result("0"),
+            &st.formula,
+        )?;
+    }
+    for (i, source) in pledge.sources.iter().enumerate() {
+        let r = first_source + u32::try_from(i).unwrap_or(0);
+        ws.write_with_format(r, label_col, source.as_str(), &st.header)?;
+        ws.write_formula_with_format(r, total_col, row_total(r), &st.formula)?;
+        for c in first_part..=last_col {
+            ws.write_blank(r, c, &st.amount_in)?;
+        }
+    }
+    if let Some(h) = row_height {
+        for r in sum_row..=last_source {
+            ws.set_row_height(r, h)?;
+        }
+    }
+    Ok((first_source, last_source))
+}
+
 /// One group of the 재원 확보·집행 table: the 구분 cell merged over 계 + sources, the 계
 /// row and every 총계 as formulas, the amounts as inputs.
 fn money_group(
@@ -1010,48 +1021,10 @@ fn money_group(
     last_col: u16,
     st: &Styles,
 ) -> Result<(), XlsxError> {
-    let first_source = sum_row + 1;
     let last_source = sum_row + u32::try_from(pledge.sources.len()).unwrap_or(0);
     ws.merge_range(sum_row, 0, last_source, 0, group, &st.label)?;
-    ws.write_with_format(sum_row, 1, "계", &st.header)?;
-    ws.write_formula_with_format(
-        sum_row,
-        2,
-        Formula::new(format!(
-            "=SUM({}:{})",
-            a1(sum_row, first_part),
-            a1(sum_row, last_col)
-        ))
-        .set_result("0"),
-        &st.formula,
-    )?;
-    for c in first_part..=last_col {
-        ws.write_formula_with_format(
-            sum_row,
-            c,
-            Formula::new(format!(
-                "=SUM({}:{})",
-                a1(first_source, c),
-                a1(last_source, c)
-            ))
-            .set_result("0"),
-            &st.formula,
-        )?;
-    }
-    for (i, source) in pledge.sources.iter().enumerate() {
-        let r = first_source + u32::try_from(i).unwrap_or(0);
-        ws.write_with_format(r, 1, source.as_str(), &st.header)?;
-        ws.write_formula_with_format(
-            r,
-            2,
-            Formula::new(format!("=SUM({}:{})", a1(r, first_part), a1(r, last_col)))
-                .set_result("0"),
-            &st.formula,
-        )?;
-        for c in first_part..=last_col {
-            ws.write_blank(r, c, &st.amount_in)?;
-        }
-    }
+    let (first_source, last_source) =
+        amount_block(ws, pledge, sum_row, 1, (first_part, last_col), None, st)?;
     let rule = DataValidation::new()
         .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
         .set_input_title(format!("{group} (단위: {})", pledge.unit))?
