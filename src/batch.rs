@@ -53,6 +53,10 @@ pub struct BatchSpec {
     /// Share of the files with progress where one 집행액 exceeds its 확보액
     /// (W-OVERSPEND, accepted).
     pub overspend_percent: u64,
+    /// Share of resubmissions (every round after the first changes the plan) that
+    /// give no 변경사유 (W-REASON, accepted, with a note); the others say why, as
+    /// departments are asked to (SPEC §10).
+    pub no_reason_percent: u64,
 }
 
 impl BatchSpec {
@@ -70,6 +74,7 @@ impl BatchSpec {
             stale_percent: 2,
             progress_percent: 0,
             overspend_percent: 5,
+            no_reason_percent: 5,
         }
     }
 
@@ -339,6 +344,8 @@ struct Plan {
     typo: bool,
     /// Whether the file carries 추진실적, and whether one 집행액 is over its 확보액.
     progress: Option<bool>,
+    /// Whether 제출정보 gives a 변경사유 (rounds after the first change the plan).
+    reason: bool,
 }
 
 fn plan(spec: &BatchSpec, i: usize) -> Plan {
@@ -383,6 +390,8 @@ fn plan(spec: &BatchSpec, i: usize) -> Plan {
             r.percent(spec.progress_percent)
                 .then(|| r.percent(spec.overspend_percent))
         },
+        reason: round > 0
+            && !Rng::new(spec.seed ^ 0x5A_EA50, i as u64).percent(spec.no_reason_percent),
     }
 }
 
@@ -668,6 +677,14 @@ fn submission_bytes(
         )?;
         ws.write_datetime_with_format(r, c0 + 1, &dt, &date_fmt)?;
     }
+    if p.reason {
+        ws.write_string(r + 1, c0, "변경사유")?;
+        let why = format!(
+            "{}차 보고: 연도별 재원 배분 조정, 추진일정 현행화",
+            p.round + 1
+        );
+        ws.write_string(r + 1, c0 + 1, why)?;
+    }
     ws.set_column_width(c0, 12)?;
     ws.set_column_width(c0 + 1, 40)?;
 
@@ -890,9 +907,12 @@ const STATUS_MIX: [(&str, u64); 7] = [
     ("폐기", 100),
 ];
 
-/// 추진실적 in the form's layout: pairs, 재원 확보·집행 (확보액 a share of the plan per
-/// cell, 집행액 a share of 확보액; with `overspent`, one 집행액 above its 확보액), and
-/// 지표 실적 for the first two years.
+/// 추진실적 in the form's layout, as a leaf reports it quarter after quarter: its
+/// 추진상황 is its own (a realistic mix across leaves) and its 추진율 grows round by
+/// round, with a rare setback; 확보액 and 집행액 of 기투자 and of the past term years
+/// are settled (a share of the original plan, never above the current one), and only
+/// the current year's grow each round; with `overspent`, the current year's 시비
+/// 집행액 is above its 확보액. 지표 실적: the past years settled, the current one growing.
 fn progress_sheet(
     ws: &mut Worksheet,
     seed: u64,
@@ -902,18 +922,17 @@ fn progress_sheet(
     overspent: bool,
     fmt: &Format,
 ) -> Result<(), XlsxError> {
-    let mut rng = Rng::new(
-        seed ^ 0x5EC,
-        (p.pledge * 1000 + p.leaf * 100 + p.round) as u64,
-    );
+    let leaf_no = (p.pledge * LEAVES_PER_PLEDGE + p.leaf) as u64;
+    let mut rng = Rng::new(seed ^ 0x5EC, leaf_no);
     let roll = rng.below(100);
     let status = STATUS_MIX
         .iter()
         .find(|(_, upto)| roll < *upto)
         .map_or("정상추진", |(s, _)| *s);
+    let setback = Rng::new(seed ^ 0x5E7_BAC, leaf_no * 1000 + p.round as u64).percent(3);
     let rate = match status {
         "완료" | "이행후계속추진" => 100,
-        _ => 10 + rng.below(85),
+        _ => (10 + rng.below(40) + 5 * p.round as u64).min(95) - if setback { 10 } else { 0 },
     };
     ws.write_string(0, 0, "공약 추진실적 보고")?;
     ws.write_string(2, 0, "추진상황")?;
@@ -944,12 +963,23 @@ fn progress_sheet(
     for (j, l) in labels.iter().enumerate() {
         ws.write_string(header, j as u16, l)?;
     }
-    // Columns 기투자 + term years (the plan's 임기후 is not secured yet).
-    let secured: Vec<[i64; 6]> = plan
-        .iter()
-        .map(|row| {
+    // Columns 기투자 + term years (the plan's 임기후 is not secured yet); the last
+    // term year is the current one.
+    let original = leaf_amounts(seed, p.pledge, p.leaf);
+    let current = 5;
+    let grown = (2 + p.round as i64).min(10);
+    let secured: Vec<[i64; 6]> = (0..4)
+        .map(|s| {
             let share = 5 + rng.below(6) as i64;
-            std::array::from_fn(|j| row[j] * share / 10)
+            std::array::from_fn(|j| {
+                let settled = original[s][j] * share / 10;
+                let v = if j == current {
+                    plan[s][j] * grown / 10
+                } else {
+                    settled
+                };
+                v.min(plan[s][j])
+            })
         })
         .collect();
     let mut spent: Vec<[i64; 6]> = secured
@@ -960,7 +990,7 @@ fn progress_sheet(
         })
         .collect();
     if overspent {
-        spent[2][3] = secured[2][3] + 100;
+        spent[2][current] = secured[2][current] + 100;
     }
     for (g, (name, table)) in [("확보액", &secured), ("집행액", &spent)]
         .iter()
@@ -996,12 +1026,10 @@ fn progress_sheet(
         ws.write_string(r, 0, &ind.name)?;
         ws.write_string(r, 1, &ind.unit)?;
         for j in 0..2u16 {
-            ws.write_number(
-                r,
-                2 + j,
-                (4 * (k + 1) + 2 * j as usize + rng.below(3) as usize) as f64,
-            )?;
+            let settled = 4 * (k + 1) + 2 * j as usize + rng.below(3) as usize;
+            ws.write_number(r, 2 + j, settled as f64)?;
         }
+        ws.write_number(r, 2 + current as u16 - 1, (k + 1 + p.round / 2) as f64)?;
     }
     Ok(())
 }
@@ -1097,6 +1125,7 @@ mod tests {
                             drift,
                             typo,
                             progress,
+                            reason: leaf % 2 == 0,
                         };
                         let pledge = &pledges[1];
                         let l = pledge.leaves()[leaf];
@@ -1129,6 +1158,7 @@ mod tests {
                         );
                         let s = c.submission.unwrap();
                         assert_eq!(s.progress.is_some(), progress.is_some(), "{what}");
+                        assert_eq!(s.info.reason.is_some(), p.reason, "{what}");
                         assert_eq!(s.leaf, l.key(), "{what}");
                         assert_eq!(s.base_date, p.base_date, "{what}");
                         assert_eq!(s.investment.sum.total, l.def().budget, "{what}");

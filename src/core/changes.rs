@@ -195,13 +195,15 @@ pub struct CityChange {
     pub reason: String,
 }
 
-/// Every change of every pledge, newest first (ties: 관리번호 order as given).
+/// Every adjustment of every pledge's plan, newest first (ties: 관리번호 order as
+/// given): the table a city publishes. §11's quarterly figures are progress, not
+/// adjustments ([`Section::is_plan`]); each pledge report's 변경내역 has them.
 pub fn city_changes<'a>(reports: impl IntoIterator<Item = &'a PledgeReport>) -> Vec<CityChange> {
     let mut out = Vec::new();
     for r in reports {
         let p = &r.pledge;
         for e in &r.changes.events {
-            for c in &e.changes {
+            for c in e.changes.iter().filter(|c| c.item.section().is_plan()) {
                 let side = |v: &Value| match v {
                     Value::Amount(_) => format!("{}{}", v.display(), p.unit),
                     _ => v.display(),
@@ -340,5 +342,53 @@ mod tests {
         assert_eq!(list[2].reason, "감액");
         assert!(list[1].item.ends_with(": 국비 2024년"), "{}", list[1].item);
         assert!(list[1].item.starts_with(&p.leaves()[0].key().label()));
+    }
+
+    /// A quarterly report moves 추진율 and 확보액 without touching the plan: the pledge's
+    /// 변경내역 shows it, the city's list of plan adjustments does not.
+    #[test]
+    fn the_city_list_publishes_plan_adjustments_not_quarterly_progress() {
+        use crate::core::model::{Progress, Status};
+        let p = pledge();
+        let progress = |rate: i64, secured: i64| {
+            let mut row = AmountRow::default();
+            row.years.insert(2024, Decimal::from(secured));
+            let table = Investment {
+                sum: row.clone(),
+                sources: [("국비".to_owned(), row)].into(),
+            };
+            Some(Progress {
+                status: Status::OnTrack,
+                rate: Decimal::from(rate),
+                achievements: String::new(),
+                problems: String::new(),
+                plans: String::new(),
+                secured: table.clone(),
+                spent: table,
+                indicators: vec![],
+            })
+        };
+        let mut q1 = rec(&p, 1, 2, 4000, None);
+        let mut q2 = rec(&p, 2, 3, 4000, None);
+        let mut q3 = rec(&p, 3, 4, 3500, Some("감액"));
+        for (r, rate, secured) in [(&mut q1, 20, 100), (&mut q2, 45, 900), (&mut q3, 60, 1500)] {
+            r.submission.as_mut().unwrap().progress = progress(rate, secured);
+        }
+        let report = crate::core::consolidate::consolidate(&p, &[q1, q2, q3]);
+        let sections = |e: &ChangeEvent| -> Vec<Section> {
+            e.changes.iter().map(|c| c.item.section()).collect()
+        };
+        // The pledge's own log: q2 changed progress only, q3 both.
+        assert_eq!(report.changes.events.len(), 2);
+        assert!(
+            sections(&report.changes.events[1])
+                .iter()
+                .all(|s| !s.is_plan())
+        );
+        assert!(sections(&report.changes.events[0]).contains(&Section::Progress));
+        let list = city_changes([&report]);
+        assert!(!list.is_empty());
+        assert!(list.iter().all(|c| c.section.is_plan()), "{list:#?}");
+        assert!(list.iter().all(|c| c.reason == "감액"), "{list:#?}");
     }
 }

@@ -38,6 +38,13 @@ impl Section {
             Section::Progress => "추진실적",
         }
     }
+
+    /// A change of the plan itself (투자계획, 추진목표, 추진일정): what needs a
+    /// 변경사유 and what a city publishes as an adjustment. §11's figures are
+    /// progress, which moves every quarter by nature.
+    pub fn is_plan(self) -> bool {
+        self != Section::Progress
+    }
 }
 
 /// A column of an investment row: the model's one column type.
@@ -430,10 +437,9 @@ pub fn reason_finding(
     {
         return None;
     }
-    // A plan change needs a reason; progress (§11) changes every quarter by nature.
     let changes: Vec<Change> = diff(prev, next)
         .into_iter()
-        .filter(|c| c.item.section() != Section::Progress)
+        .filter(|c| c.item.section().is_plan())
         .collect();
     if changes.is_empty() {
         return None;

@@ -123,8 +123,11 @@ static YEAR_RE: LazyLock<Regex> =
 /// A year header: `2022`, `2022년`, `'22년`, `22년` → 2022.
 pub fn parse_year_label(s: &str) -> Option<i32> {
     let c = compact(s);
-    // Most labels hold no digit at all; the regex is for those that do.
-    if !c.bytes().any(|b| b.is_ascii_digit()) {
+    // Most labels hold no digit at all, and most cells with digits are amounts: a
+    // year label has 2 or 4 digits and at most 7 characters (`'2022년도`). The regex
+    // is only for what passes.
+    let digits = c.bytes().filter(u8::is_ascii_digit).count();
+    if !matches!(digits, 2 | 4) || c.chars().count() > 7 {
         return None;
     }
     let caps = YEAR_RE.captures(&c)?;

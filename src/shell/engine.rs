@@ -311,23 +311,30 @@ impl Incoming {
 }
 
 fn sha256_hex(bytes: &[u8]) -> ContentHash {
-    hex(&Sha256::digest(bytes))
+    hex(Sha256::digest(bytes))
 }
 
-fn hex(digest: &[u8]) -> ContentHash {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        let _ = write!(s, "{b:02x}");
+fn hex(digest: impl std::fmt::LowerHex) -> ContentHash {
+    ContentHash::new(format!("{digest:x}"))
+}
+
+/// SHA-256 of a value's JSON, hashed as it is written: a report's content (its change
+/// log included) is tens of megabytes of JSON that need never exist at once.
+fn json_digest<T: serde::Serialize>(content: &T) -> Result<String> {
+    let mut hasher = Sha256::new();
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut hasher);
+        serde_json::to_writer(&mut w, content)?;
+        std::io::Write::flush(&mut w)?;
     }
-    ContentHash::new(s)
+    Ok(format!("{:x}", hasher.finalize()))
 }
 
 /// SHA-256 and length of a file, read in a stream (bounded memory for any size).
 fn hash_file(path: &Path) -> std::io::Result<(ContentHash, u64)> {
     let mut hasher = Sha256::new();
     let len = std::io::copy(&mut File::open(path)?, &mut hasher)?;
-    Ok((hex(&hasher.finalize()), len))
+    Ok((hex(hasher.finalize()), len))
 }
 
 /// Takes the single-instance lock of an inbox: `<inbox>/.gongyak/lock`, and also
@@ -829,7 +836,7 @@ impl Published<'_> {
         now: chrono::DateTime<Local>,
         render: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<Option<(String, String, PathBuf)>> {
-        let digest = String::from(sha256_hex(&serde_json::to_vec(content)?));
+        let digest = json_digest(content)?;
         let changed = digests.get(self.key) != Some(&digest);
         if !force && !changed && self.path.exists() {
             return Ok(None);

@@ -605,17 +605,18 @@ fn actual_of(v: &CellValue) -> Option<Decimal> {
 
 /// The first row holding the label `must` (a label key) and a cell satisfying `also`:
 /// where a table of this sheet starts (its labels are not the plan tables' ones).
+/// `must` is looked for among the text cells first; only a row that has it has every
+/// cell's key taken (amount cells are most of the sheet).
 fn find_row_with(sheet: &Sheet, must: &str, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
-    for (row, cells) in sheet.rows() {
-        let keys: Vec<(u32, String)> = cells
+    sheet.rows().find_map(|(row, cells)| {
+        let col = cells.iter().find_map(|(c, v)| match v {
+            CellValue::Text(t) if label_key(t) == must => Some(*c),
+            _ => None,
+        })?;
+        cells
             .iter()
-            .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
-            .collect();
-        if let Some((col, _)) = keys.iter().find(|(_, k)| k == must)
-            && keys.iter().any(|(_, k)| also(k))
-        {
-            return Some((row, *col));
-        }
-    }
-    None
+            .filter_map(|(_, v)| v.as_label())
+            .any(|s| also(&label_key(&s)))
+            .then_some((row, col))
+    })
 }

@@ -77,13 +77,19 @@ impl Sheet {
         self.formulas.contains(&(row, col))
     }
 
-    /// Rows that hold at least one cell, in order.
+    /// Rows that hold at least one cell, in order, each with its cells left to right.
+    /// Lazy: the cells are already ordered by row, so a row is gathered only when the
+    /// caller gets to it (the parsers stop at the table they look for).
     pub fn rows(&self) -> impl Iterator<Item = (u32, Vec<(u32, &CellValue)>)> + '_ {
-        let mut out: BTreeMap<u32, Vec<(u32, &CellValue)>> = BTreeMap::new();
-        for (&(r, c), v) in &self.cells {
-            out.entry(r).or_default().push((c, v));
-        }
-        out.into_iter()
+        let mut cells = self.cells.iter().peekable();
+        std::iter::from_fn(move || {
+            let (&(row, col), v) = cells.next()?;
+            let mut out = vec![(col, v)];
+            while let Some((&(_, c), v)) = cells.next_if(|((r, _), _)| *r == row) {
+                out.push((c, v));
+            }
+            Some((row, out))
+        })
     }
 
     /// The merge that starts at this cell, if any.

@@ -65,6 +65,7 @@ pub fn render_overview(o: &Overview, generated_at: DateTime<Local>) -> Result<Ve
         generated_at,
     };
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
     let title = title(o);
     let props = DocProperties::new()
         .set_title(&title)

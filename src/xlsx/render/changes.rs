@@ -86,8 +86,10 @@ pub(super) fn changes_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
     }
     let mut row = head_row + 1;
     for e in &r.changes.events {
+        let shared = EventCells::of(e);
+        shared.measure(&mut w);
         for c in &e.changes {
-            change_row(ws, row, r, e, c, st, &mut w)?;
+            change_row(ws, row, r, &shared, c, st, &mut w)?;
             row += 1;
         }
     }
@@ -102,43 +104,66 @@ pub(super) fn changes_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
     Ok(())
 }
 
+/// The cells every row of one submission repeats (when, which leaf, why, who, the
+/// two files): made and measured once per submission, not once per changed value —
+/// a quarterly report changes a dozen values, and a pledge has hundreds of reports.
+struct EventCells([(u16, String); 8]);
+
+impl EventCells {
+    fn of(e: &ChangeEvent) -> Self {
+        let who = [e.department.as_str(), e.person.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self([
+            (0, local_time(&e.received_at)),
+            (1, e.base_date.to_string()),
+            (2, e.leaf.program.clone()),
+            (3, e.leaf.subprogram.clone().unwrap_or_default()),
+            (9, e.reason.clone().unwrap_or_default()),
+            (10, who),
+            (11, e.file_before.clone()),
+            (12, e.file_after.clone()),
+        ])
+    }
+
+    fn measure(&self, w: &mut Widths) {
+        for (col, t) in &self.0 {
+            w.see(*col, t);
+        }
+    }
+}
+
 fn change_row(
     ws: &mut Worksheet,
     row: u32,
     r: &PledgeReport,
-    e: &ChangeEvent,
+    shared: &EventCells,
     c: &Change,
     st: &Styles,
     w: &mut Widths,
 ) -> Result<()> {
-    let who = [e.department.as_str(), e.person.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let texts: [(u16, String); 10] = [
-        (0, local_time(&e.received_at)),
-        (1, e.base_date.to_string()),
-        (2, e.leaf.program.clone()),
-        (3, e.leaf.subprogram.clone().unwrap_or_default()),
-        (4, c.item.section().label().to_owned()),
-        (5, c.item.label(&r.pledge)),
-        (9, e.reason.clone().unwrap_or_default()),
-        (10, who),
-        (11, e.file_before.clone()),
-        (12, e.file_after.clone()),
-    ];
-    for (col, t) in &texts {
+    for (col, t) in &shared.0 {
         ws.write_string_with_format(row, *col, t, &st.text)?;
-        w.see(*col, t);
     }
+    let item = c.item.label(&r.pledge);
+    w.see(5, &item);
+    ws.write_string_with_format(row, 4, c.item.section().label(), &st.text)?;
+    ws.write_string_with_format(row, 5, item, &st.text)?;
     for (col, v) in [(6, &c.before), (7, &c.after)] {
         match v {
-            Value::Amount(d) => ws.write_with_format(row, col, *d, &st.amount)?,
-            other => ws.write_string_with_format(row, col, other.display(), &st.text)?,
+            Value::Amount(d) => {
+                ws.write_with_format(row, col, *d, &st.amount)?;
+                w.see(col, &amount_str(*d));
+            }
+            other => {
+                let text = other.display();
+                w.see(col, &text);
+                ws.write_string_with_format(row, col, text, &st.text)?;
+            }
         };
-        w.see(col, &v.display());
     }
     match c.delta() {
         Some(d) => ws.write_with_format(row, 8, d, &st.amount)?,
@@ -316,6 +341,12 @@ pub fn city_changes_sheet(ws: &mut Worksheet, rows: &[CityChange]) -> Result<()>
     let last = heads.len() as u16 - 1;
     ws.merge_range(0, 0, 0, last, "공약 변경내역", &st.title)?;
     ws.set_row_height(0, 24)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "투자계획·추진목표·추진일정의 변경(계획 조정)을 싣습니다. 분기마다 바뀌는 추진실적은 공약별 보고서의 변경내역 시트에 있습니다.",
+        &st.plain,
+    )?;
     let mut w = Widths::default();
     let head_row = 2;
     for (i, h) in heads.iter().enumerate() {

@@ -277,6 +277,7 @@ pub fn render_report_as_of(
 ) -> Result<Vec<u8>> {
     let st = Styles::new();
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
     let props = DocProperties::new()
         .set_title(&report.pledge.title)
         .set_subject("공약 추진계획 통합 보고서")
