@@ -65,6 +65,11 @@ impl LedgerView {
         &self.records
     }
 
+    /// The records, without copying them (a ledger of a term is tens of thousands).
+    pub fn into_records(self) -> Vec<Received> {
+        self.records
+    }
+
     /// The next arrival number: one past the greatest ever recorded.
     pub fn next_seq(&self) -> u64 {
         self.records.last().map_or(1, |r| r.seq + 1)

@@ -575,6 +575,8 @@ impl Engine {
         for (old, seq, by) in replaced {
             tracing::info!(file = %inbox::log_name(&old), seq, by = %inbox::log_name(&by), "superseded");
         }
+        // A batch's files and workbooks are gone now; what the ledger keeps stays.
+        crate::shell::mem::release_free_memory();
         Ok(summary)
     }
 
@@ -755,6 +757,9 @@ impl Engine {
         let (mut results, overview) =
             rayon::join(render_pledges, || self.write_overview(&reports, force, now));
         results.push(overview);
+        drop(reports);
+        // The daemon waits for the next file now: give back the rendering's memory.
+        crate::shell::mem::release_free_memory();
         // Every report that was written counts, even when another one failed.
         let mut written = Vec::new();
         let mut failure = None;

@@ -441,7 +441,7 @@ impl Ledger {
 /// As [`Ledger::open`], except that a torn last line is only left out.
 pub fn read_records(path: &Path) -> Result<Vec<Received>> {
     let mut file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    Ok(replay(path, &mut file)?.view.records().to_vec())
+    Ok(replay(path, &mut file)?.view.into_records())
 }
 
 #[cfg(test)]

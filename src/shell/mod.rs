@@ -7,5 +7,6 @@ pub mod engine;
 pub mod fsio;
 pub mod inbox;
 pub mod ledger;
+pub mod mem;
 pub mod status;
 pub mod watch;

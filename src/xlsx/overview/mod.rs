@@ -35,14 +35,25 @@ pub(crate) struct Ctx {
 /// One sheet: names its worksheet and fills it.
 pub(crate) type SheetFn = fn(&mut Worksheet, &Overview, &Ctx) -> Result<()>;
 
+/// How a sheet's rows are kept until the workbook is saved.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// In memory: cells may be written in any order.
+    Held,
+    /// Streamed to a temp file as they are written, in row order (rust_xlsxwriter's
+    /// constant-memory mode): for the one sheet that grows with every change of
+    /// every pledge.
+    Streamed,
+}
+
 /// The sheets in workbook order.
-pub(crate) const SHEETS: &[SheetFn] = &[
-    summary::summary_sheet,
-    pledges::pledges_sheet,
-    leaves::leaves_sheet,
-    invest::invest_sheet,
-    changes_sheet,
-    laggards_sheet,
+pub(crate) const SHEETS: &[(SheetFn, Rows)] = &[
+    (summary::summary_sheet, Rows::Held),
+    (pledges::pledges_sheet, Rows::Held),
+    (leaves::leaves_sheet, Rows::Held),
+    (invest::invest_sheet, Rows::Held),
+    (changes_sheet, Rows::Streamed),
+    (laggards_sheet, Rows::Held),
 ];
 
 /// 변경내역 across all pledges (SPEC §10), in the format cities publish.
@@ -75,8 +86,12 @@ pub fn render_overview(o: &Overview, generated_at: DateTime<Local>) -> Result<Ve
             generated_at.timestamp(),
         )?);
     wb.set_properties(&props);
-    for sheet in SHEETS {
-        sheet(wb.add_worksheet(), o, &ctx)?;
+    for &(sheet, rows) in SHEETS {
+        let ws = match rows {
+            Rows::Held => wb.add_worksheet(),
+            Rows::Streamed => wb.add_worksheet_with_constant_memory()?,
+        };
+        sheet(ws, o, &ctx)?;
     }
     Ok(wb.save_to_buffer()?)
 }

@@ -56,27 +56,32 @@ pub(super) fn changes_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
         &st.plain,
     )?;
     ws.write_string_with_format(1, last, format!("(단위 : {})", p.unit), &st.unit)?;
-    // 당초 against the current plan, by source.
-    ws.write_string_with_format(2, 0, "구분", &st.header)?;
+    // 당초 against the current plan, by source; row by row, as a constant-memory
+    // sheet is written (see `changes_sheet`'s caller).
     let changed = st
         .amount
         .clone()
         .set_background_color(Color::RGB(CHANGED_FILL));
-    for (i, t) in r.changes.totals.iter().enumerate() {
-        let c = 1 + i as u16;
-        ws.write_string_with_format(2, c, &t.label, &st.header)?;
-        ws.write_with_format(3, c, t.original, &st.amount)?;
-        ws.write_with_format(4, c, t.current, &st.amount)?;
-        let diff = t.current - t.original;
-        ws.write_with_format(
-            5,
-            c,
-            diff,
-            if diff.is_zero() { &st.amount } else { &changed },
-        )?;
+    let totals = &r.changes.totals;
+    ws.write_string_with_format(2, 0, "구분", &st.header)?;
+    for (i, t) in totals.iter().enumerate() {
+        ws.write_string_with_format(2, 1 + i as u16, &t.label, &st.header)?;
     }
     for (k, label) in ["당초", "현재", "차이"].iter().enumerate() {
-        ws.write_string_with_format(3 + k as u32, 0, *label, &st.label)?;
+        let row = 3 + k as u32;
+        ws.write_string_with_format(row, 0, *label, &st.label)?;
+        for (i, t) in totals.iter().enumerate() {
+            let c = 1 + i as u16;
+            match k {
+                0 => ws.write_with_format(row, c, t.original, &st.amount)?,
+                1 => ws.write_with_format(row, c, t.current, &st.amount)?,
+                _ => {
+                    let diff = t.current - t.original;
+                    let fmt = if diff.is_zero() { &st.amount } else { &changed };
+                    ws.write_with_format(row, c, diff, fmt)?
+                }
+            };
+        }
     }
 
     let head_row = 7;

@@ -335,7 +335,10 @@ fn render_sheets(
             history_sheet(wb.add_worksheet(), report, st)?,
         ),
     ]);
-    changes_sheet(wb.add_worksheet(), report, st)?;
+    // 변경내역 grows with every resubmission of every leaf (hundreds of rows a year):
+    // written row by row to a temp file (rust_xlsxwriter's constant-memory mode) it
+    // costs neither the memory nor the per-cell bookkeeping of a sheet held whole.
+    changes_sheet(wb.add_worksheet_with_constant_memory()?, report, st)?;
     Ok(sheets)
 }
 
