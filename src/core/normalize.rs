@@ -110,35 +110,40 @@ pub fn label_key(s: &str) -> String {
             Label::After.key().to_owned()
         }
         "구분" | "항목" => Label::Heading.key().to_owned(),
-        _ => match parse_year_label(&base) {
+        _ => match year_of_compact(&base) {
             Some(y) => format!("{y}년"),
             None => base,
         },
     }
 }
 
-static YEAR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^['‘’`]?(\d{2}|\d{4})(년|년도)?$").expect("static regex"));
-
-/// A year header: `2022`, `2022년`, `'22년`, `22년` → 2022.
+/// A year header: `2022`, `2022년`, `2022년도`, `'22년`, `22년` → 2022.
+///
+/// By hand rather than by a regex: every header and label cell of every table comes
+/// through here, and the pattern is a quote, two or four digits and `년`/`년도`.
 pub fn parse_year_label(s: &str) -> Option<i32> {
-    let c = compact(s);
-    // Most labels hold no digit at all, and most cells with digits are amounts: a
-    // year label has 2 or 4 digits and at most 7 characters (`'2022년도`). The regex
-    // is only for what passes.
-    let digits = c.bytes().filter(u8::is_ascii_digit).count();
-    if !matches!(digits, 2 | 4) || c.chars().count() > 7 {
-        return None;
+    year_of_compact(&compact(s))
+}
+
+/// [`parse_year_label`] of text already compacted (as [`label_key`] has it).
+fn year_of_compact(c: &str) -> Option<i32> {
+    let body = c.strip_prefix(['\'', '‘', '’', '`']);
+    let quoted = body.is_some();
+    let body = body.unwrap_or(c);
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, rest) = body.split_at(digits);
+    let marked = match rest {
+        "" => false,
+        "년" | "년도" => true,
+        _ => return None,
+    };
+    let n: i32 = number.parse().ok()?;
+    match digits {
+        // Two digits alone are too easily a plain number; require 년 or an apostrophe.
+        2 => (marked || quoted).then_some(2000 + n),
+        4 => (1900..=2199).contains(&n).then_some(n),
+        _ => None,
     }
-    let caps = YEAR_RE.captures(&c)?;
-    let digits = caps.get(1)?.as_str();
-    let n: i32 = digits.parse().ok()?;
-    // Two digits alone are too easily a plain number; require 년 or an apostrophe.
-    if digits.len() == 2 {
-        let marked = caps.get(2).is_some() || !c.starts_with(|ch: char| ch.is_ascii_digit());
-        return marked.then_some(2000 + n);
-    }
-    (1900..=2199).contains(&n).then_some(n)
 }
 
 /// The unit an amount table is written in (SPEC §4).
@@ -259,6 +264,11 @@ fn valid_grouping(body: &str) -> bool {
 /// Converts a cell's f64 to the decimal Excel shows (158.6 stays 158.6), or None for
 /// values no decimal can hold (NaN, infinities, 1e300).
 pub fn decimal_from_f64(v: f64) -> Option<Decimal> {
+    // Nearly every amount is a whole number: exact as an integer, and the general
+    // conversion (through the float's binary digits) is the costlier path.
+    if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        return Some(Decimal::from(v as i64));
+    }
     Decimal::try_from(v).ok().map(|d| d.normalize())
 }
 
@@ -455,6 +465,41 @@ mod tests {
         assert_eq!(parse_year_label("22"), None);
         assert_eq!(parse_year_label("’22"), Some(2022));
         assert_eq!(parse_year_label("1000"), None);
+    }
+
+    #[test]
+    fn year_labels_in_every_written_form_and_nothing_else() {
+        for (typed, year) in [
+            ("2022", Some(2022)),
+            ("2022년", Some(2022)),
+            ("2022년도", Some(2022)),
+            ("'2022년", Some(2022)),
+            ("`22", Some(2022)),
+            ("22년도", Some(2022)),
+            ("‘22년", Some(2022)),
+            (" 2023 년 ", Some(2023)),
+            ("2200", None),
+            ("202", None),
+            ("12345", None),
+            ("2022년x", None),
+            ("년", None),
+            ("'", None),
+            ("국비", None),
+            ("2022-1", None),
+        ] {
+            assert_eq!(parse_year_label(typed), year, "{typed}");
+        }
+    }
+
+    #[test]
+    fn numbers_from_cells_are_exact_decimals() {
+        assert_eq!(decimal_from_f64(4000.0), Some(dec("4000")));
+        assert_eq!(decimal_from_f64(-0.0), Some(dec("0")));
+        assert_eq!(decimal_from_f64(0.1), Some(dec("0.1")));
+        assert_eq!(decimal_from_f64(-2.5), Some(dec("-2.5")));
+        assert_eq!(decimal_from_f64(1e20), Some(dec("100000000000000000000")));
+        assert_eq!(decimal_from_f64(f64::NAN), None);
+        assert_eq!(decimal_from_f64(f64::INFINITY), None);
     }
 
     #[test]
