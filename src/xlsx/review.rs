@@ -79,9 +79,8 @@ pub fn review_copy(bytes: &[u8], findings: &[Finding], limits: &Limits) -> Resul
     // Findings by (sheet, cell); several findings on one cell share one note.
     let mut by_cell: HashMap<(&str, u32, u32), Vec<&Finding>> = HashMap::new();
     for f in findings {
-        if let Some(p) = &f.place
-            && let Some(c) = p.cell
-        {
+        let Some(p) = &f.place else { continue };
+        for c in f.cells() {
             by_cell
                 .entry((p.sheet.as_str(), c.row, c.col))
                 .or_default()

@@ -344,3 +344,48 @@ fn the_readme_glossary_names_every_code() {
         assert!(readme.contains(&row), "README lacks {row}");
     }
 }
+
+/// MESSAGES.md: "twelve identical formula errors are one message listing the cells".
+/// A file saved without calculated results had twelve E-FORMULA findings, one per
+/// cell; now it has one that lists them, and the review copy still marks each cell.
+#[test]
+fn twelve_missing_formula_results_are_one_message_listing_the_cells_each_marked() {
+    let bytes = std::fs::read(fixtures().join("flawed/no_cached_values.xlsx")).unwrap();
+    let c = check_raw(&bytes);
+    assert_eq!(c.findings.len(), 1, "{:#?}", c.findings);
+    let Some(Kind::FormulasWithoutValues {
+        sheet,
+        cells,
+        formula,
+    }) = &c.findings[0].kind
+    else {
+        panic!("{:#?}", c.findings);
+    };
+    assert_eq!(sheet, "투자계획");
+    assert_eq!(cells.len(), 12);
+    assert_eq!(cells[0], CellRef::new(3, 1));
+    assert_eq!(formula, "SUM(C4:I4)");
+    assert!(
+        c.findings[0].message.contains("12칸"),
+        "{}",
+        c.findings[0].message
+    );
+
+    let sb = Sandbox::new();
+    sb.drop_fixture("flawed/no_cached_values.xlsx");
+    assert_eq!(sb.gongyak(&["run"]).status.code(), Some(1));
+    let note =
+        std::fs::read_to_string(sb.inbox().join("rejected/no_cached_values.오류.txt")).unwrap();
+    assert_eq!(note.matches("E-FORMULA").count(), 1, "{note}");
+    assert!(note.contains("오류 1건"), "{note}");
+    let notes = crate::watch::review_notes(&sb.inbox().join("rejected/no_cached_values.검토.xlsx"));
+    let marked: Vec<String> = notes.keys().cloned().collect();
+    let expected: Vec<String> = cells.iter().map(|c| format!("투자계획!{c}")).collect();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(marked, expected_sorted);
+    assert!(
+        notes.values().all(|n| n.contains("E-FORMULA")),
+        "{notes:#?}"
+    );
+}

@@ -185,7 +185,7 @@ fn variant(fixture: &str, n: usize) -> Vec<u8> {
 
 /// The notes of a review workbook as `시트!셀 → text`, read from the xlsx parts
 /// (workbook → sheet → its comments part).
-fn review_notes(path: &Path) -> BTreeMap<String, String> {
+pub(crate) fn review_notes(path: &Path) -> BTreeMap<String, String> {
     let parts: HashMap<String, String> = zip_entries(&std::fs::read(path).unwrap())
         .into_iter()
         .map(|(n, d)| (n, String::from_utf8_lossy(&d).into_owned()))

@@ -122,6 +122,14 @@ pub enum Kind {
     FormulaWithoutValue {
         formula: String,
     },
+    /// Several formulas of one sheet without stored results (a file saved by a program
+    /// that does not calculate): one finding listing the cells, not one per cell.
+    FormulasWithoutValues {
+        sheet: String,
+        cells: Vec<CellRef>,
+        /// The first one, quoted as the example.
+        formula: String,
+    },
     /// 계/총계 formulas whose stored results disagree with the amounts they add: the
     /// file was saved by a program that does not recalculate. One finding for the table.
     StaleFormulas {
@@ -342,6 +350,7 @@ impl Kind {
             Kind::Negative { .. } => Code::Negative,
             Kind::ErrorValue { .. }
             | Kind::FormulaWithoutValue { .. }
+            | Kind::FormulasWithoutValues { .. }
             | Kind::StaleFormulas { .. } => Code::Formula,
             Kind::RowSum { .. } => Code::RowSum,
             Kind::ColSum { .. } => Code::ColSum,

@@ -187,6 +187,7 @@ impl Kind {
             | Kind::UnitAssumed { .. }
             | Kind::Fraction { .. } => self.value_message_ko(),
             Kind::StaleFormulas { .. }
+            | Kind::FormulasWithoutValues { .. }
             | Kind::RowSum { .. }
             | Kind::ColSum { .. }
             | Kind::Rounding { .. }
@@ -377,6 +378,18 @@ impl Kind {
     /// Sums, year columns and the declared budget.
     fn sum_message_ko(&self) -> String {
         match self {
+            Kind::FormulasWithoutValues {
+                sheet,
+                cells: list,
+                formula,
+            } => format!(
+                "'{sheet}' 시트의 수식 칸({}, {}칸)에 계산 결과가 저장되어 있지 않습니다(예: {} 칸의 \
+                 ={formula}). 수식을 계산하지 않는 프로그램으로 저장된 파일입니다. Excel이나 \
+                 한셀에서 파일을 열어 저장한 뒤 다시 넣어 주십시오.",
+                cells(list),
+                list.len(),
+                list.first().map(ToString::to_string).unwrap_or_default()
+            ),
             Kind::StaleFormulas { sheet, cells: list } => format!(
                 "'{sheet}' 시트의 계·총계 칸({}, {}칸)은 수식인데, 파일에 저장된 계산 결과가 입력한 \
                  금액의 합과 맞지 않습니다. 수식을 다시 계산하지 않는 프로그램으로 저장된 파일로 \
@@ -778,6 +791,11 @@ mod tests {
             Kind::FormulaWithoutValue {
                 formula: "SUM(C5:I5)".into(),
             },
+            Kind::FormulasWithoutValues {
+                sheet: "투자계획".into(),
+                cells: vec![CellRef::new(3, 1), CellRef::new(3, 2), CellRef::new(4, 1)],
+                formula: "SUM(C4:I4)".into(),
+            },
             Kind::StaleFormulas {
                 sheet: "투자계획".into(),
                 cells: vec![CellRef::new(3, 1), CellRef::new(4, 1), CellRef::new(3, 3)],
@@ -984,6 +1002,7 @@ mod tests {
             Kind::Negative { .. } => "Negative",
             Kind::ErrorValue { .. } => "ErrorValue",
             Kind::FormulaWithoutValue { .. } => "FormulaWithoutValue",
+            Kind::FormulasWithoutValues { .. } => "FormulasWithoutValues",
             Kind::StaleFormulas { .. } => "StaleFormulas",
             Kind::RowSum { .. } => "RowSum",
             Kind::ColSum { .. } => "ColSum",

@@ -225,6 +225,24 @@ impl Finding {
         Self::of(kind, Some(Place::cell(sheet, cell)))
     }
 
+    /// Every cell the finding is about, its place first: a finding that lists several
+    /// cells (stale or missing formula results) marks each of them in the review copy.
+    pub fn cells(&self) -> Vec<CellRef> {
+        let listed: &[CellRef] = match &self.kind {
+            Some(Kind::StaleFormulas { cells, .. } | Kind::FormulasWithoutValues { cells, .. }) => {
+                cells
+            }
+            _ => &[],
+        };
+        let mut out: Vec<CellRef> = self.place.iter().filter_map(|p| p.cell).collect();
+        for c in listed {
+            if !out.contains(c) {
+                out.push(*c);
+            }
+        }
+        out
+    }
+
     /// Free text with a code: only for the intake outcomes (W-SUPERSEDED,
     /// W-DUPLICATE) that the engine still words itself until they become kinds.
     pub fn new(code: Code, place: Option<Place>, message: impl Into<String>) -> Self {
@@ -270,8 +288,113 @@ pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(Finding::is_error)
 }
 
+/// One message for many missing formula results (MESSAGES.md: "twelve identical
+/// formula errors are one message listing the cells"): the
+/// [`Kind::FormulaWithoutValue`] findings of each sheet, when there are several,
+/// become one [`Kind::FormulasWithoutValues`] where the first of them stood.
+pub fn collapse_missing_results(findings: Vec<Finding>) -> Vec<Finding> {
+    let missing = |f: &Finding| -> Option<(String, CellRef, String)> {
+        match (&f.kind, &f.place) {
+            (Some(Kind::FormulaWithoutValue { formula }), Some(p)) => {
+                Some((p.sheet.clone(), p.cell?, formula.clone()))
+            }
+            _ => None,
+        }
+    };
+    let mut by_sheet: Vec<(String, Vec<CellRef>, String)> = Vec::new();
+    for (sheet, cell, formula) in findings.iter().filter_map(missing) {
+        match by_sheet.iter_mut().find(|(s, _, _)| *s == sheet) {
+            Some((_, cells, _)) => cells.push(cell),
+            None => by_sheet.push((sheet, vec![cell], formula)),
+        }
+    }
+    if by_sheet.iter().all(|(_, cells, _)| cells.len() < 2) {
+        return findings;
+    }
+    let mut out = Vec::with_capacity(findings.len());
+    for f in findings {
+        let Some((sheet, cell, _)) = missing(&f) else {
+            out.push(f);
+            continue;
+        };
+        let Some((_, cells, formula)) = by_sheet.iter().find(|(s, _, _)| *s == sheet) else {
+            continue;
+        };
+        match cells.as_slice() {
+            [_] => out.push(f),
+            [first, ..] if *first == cell => out.push(Finding::at(
+                Kind::FormulasWithoutValues {
+                    sheet: sheet.clone(),
+                    cells: cells.clone(),
+                    formula: formula.clone(),
+                },
+                &sheet,
+                cell,
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn missing(sheet: &str, row: u32, col: u32) -> Finding {
+        Finding::at(
+            Kind::FormulaWithoutValue {
+                formula: format!("SUM(R{row}C{col})"),
+            },
+            sheet,
+            CellRef::new(row, col),
+        )
+    }
+
+    #[test]
+    fn missing_results_collapse_per_sheet_only_when_several() {
+        let other = Finding::at(
+            Kind::ErrorValue {
+                value: "#REF!".into(),
+            },
+            "투자계획",
+            CellRef::new(9, 9),
+        );
+        // One per sheet: left as they are.
+        let single = vec![
+            missing("투자계획", 3, 1),
+            other.clone(),
+            missing("추진실적", 5, 2),
+        ];
+        assert_eq!(collapse_missing_results(single.clone()), single);
+        // Three on one sheet, one on another: the three become one where the first was.
+        let out = collapse_missing_results(vec![
+            missing("투자계획", 3, 1),
+            other.clone(),
+            missing("투자계획", 3, 2),
+            missing("추진실적", 5, 2),
+            missing("투자계획", 4, 1),
+        ]);
+        assert_eq!(out.len(), 3, "{out:#?}");
+        let Some(Kind::FormulasWithoutValues {
+            sheet,
+            cells,
+            formula,
+        }) = &out[0].kind
+        else {
+            panic!("{out:#?}");
+        };
+        assert_eq!(sheet, "투자계획");
+        assert_eq!(
+            cells,
+            &[CellRef::new(3, 1), CellRef::new(3, 2), CellRef::new(4, 1)]
+        );
+        assert_eq!(formula, "SUM(R3C1)");
+        assert_eq!(out[0].cells(), cells.clone());
+        assert_eq!(out[1], other);
+        assert_eq!(out[2], missing("추진실적", 5, 2));
+    }
+
     #[test]
     fn josa_follows_the_last_syllable_or_number() {
         use super::josa;
@@ -286,8 +409,6 @@ mod tests {
         assert_eq!(josa("R&D", EunNeun), "은(는)");
         assert_eq!(josa("", EulReul), "을(를)");
     }
-
-    use super::*;
 
     #[test]
     fn column_names_follow_excel() {

@@ -222,7 +222,10 @@ pub fn parse(wb: &Workbook, catalog: &Catalog) -> (Draft, Vec<Finding>) {
     if let Some(sheet) = find_sheet(wb, SHEET_PROGRESS) {
         draft.progress = parse_progress(sheet, pledge, &mut findings);
     }
-    (draft, findings)
+    (
+        draft,
+        crate::core::finding::collapse_missing_results(findings),
+    )
 }
 
 fn missing_sheet(name: &str) -> Finding {
