@@ -313,3 +313,34 @@ fn the_service_file_keeps_the_ledger_outside_the_share_and_names_real_readme_sec
     }
     assert!(named > 0, "the unit points to the README");
 }
+
+/// The 변경내역 sheets go through a temp file; a service whose `TMPDIR` cannot be
+/// written (a hardened unit, a full /tmp) must still get its reports, with the same
+/// content, not an English "Temporary file error".
+#[test]
+fn reports_are_written_when_the_temp_folder_is_not_writable() {
+    let sb = Sandbox::new();
+    for f in seed_files() {
+        sb.drop_fixture(&format!("seed/{f}"));
+    }
+    let out = gongyak_cmd()
+        .current_dir(sb.path())
+        .arg("run")
+        .env("TMPDIR", sb.path().join("no-such-folder"))
+        .output()
+        .expect("run gongyak");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
+    for (book, sheet) in [
+        (sb.report(), "변경내역"),
+        (sb.outbox().join("공약총괄현황.xlsx"), "변경내역"),
+    ] {
+        let s = read_sheet(&book, sheet);
+        assert!(s.find("변경 전").is_some(), "{}: {sheet}", book.display());
+    }
+}

@@ -87,11 +87,14 @@ pub fn render_overview(o: &Overview, generated_at: DateTime<Local>) -> Result<Ve
         )?);
     wb.set_properties(&props);
     for &(sheet, rows) in SHEETS {
-        let ws = match rows {
-            Rows::Held => wb.add_worksheet(),
-            Rows::Streamed => wb.add_worksheet_with_constant_memory()?,
-        };
-        sheet(ws, o, &ctx)?;
+        match rows {
+            Rows::Held => sheet(wb.add_worksheet(), o, &ctx)?,
+            Rows::Streamed => {
+                let mut ws = crate::xlsx::style::streamed_worksheet(&mut wb);
+                sheet(&mut ws, o, &ctx)?;
+                wb.push_worksheet(ws);
+            }
+        }
     }
     Ok(wb.save_to_buffer()?)
 }

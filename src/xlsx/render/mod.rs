@@ -338,7 +338,9 @@ fn render_sheets(
     // 변경내역 grows with every resubmission of every leaf (hundreds of rows a year):
     // written row by row to a temp file (rust_xlsxwriter's constant-memory mode) it
     // costs neither the memory nor the per-cell bookkeeping of a sheet held whole.
-    changes_sheet(wb.add_worksheet_with_constant_memory()?, report, st)?;
+    let mut changes = crate::xlsx::style::streamed_worksheet(wb);
+    changes_sheet(&mut changes, report, st)?;
+    wb.push_worksheet(changes);
     Ok(sheets)
 }
 
