@@ -155,6 +155,16 @@ pub(crate) fn a4_landscape(ws: &mut Worksheet) {
         .set_footer("&C&P / &N");
 }
 
+/// A worksheet whose rows go to a temp file as they are written, in row order
+/// (rust_xlsxwriter's constant-memory mode): for the sheets that grow with every
+/// resubmission (변경내역). Where no temp file can be made (an unwritable `TMPDIR`), an
+/// ordinary sheet held in memory instead: the report is still written. Add it with
+/// `Workbook::push_worksheet` once filled.
+pub(crate) fn streamed_worksheet(wb: &mut rust_xlsxwriter::Workbook) -> Worksheet {
+    wb.new_worksheet_with_constant_memory()
+        .unwrap_or_else(|_| Worksheet::new())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,14 +209,4 @@ mod tests {
             "an unseen column gets the minimum"
         );
     }
-}
-
-/// A worksheet whose rows go to a temp file as they are written, in row order
-/// (rust_xlsxwriter's constant-memory mode): for the sheets that grow with every
-/// resubmission (변경내역). Where no temp file can be made (an unwritable `TMPDIR`), an
-/// ordinary sheet held in memory instead: the report is still written. Add it with
-/// `Workbook::push_worksheet` once filled.
-pub(crate) fn streamed_worksheet(wb: &mut rust_xlsxwriter::Workbook) -> Worksheet {
-    wb.new_worksheet_with_constant_memory()
-        .unwrap_or_else(|_| Worksheet::new())
 }
