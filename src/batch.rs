@@ -6,8 +6,10 @@
 //! workbooks in the layout of `tests/fixtures/seed/*.xlsx`: 제출정보 / 투자계획 (with
 //! `SUM` formulas and their cached results, as Excel and LibreOffice save them) /
 //! 추진목표 / 추진일정. Files cycle through the leaves, each round with a later
-//! 기준일, so later versions supersede earlier ones. A few percent of them are what real
-//! intake sees: amounts in 천원 or 억원, form drift the reader tolerates (SPEC §3–4),
+//! 기준일, so later versions supersede earlier ones; every round after the first changes
+//! the plan and, as departments are asked to, nearly always says why (변경사유). With
+//! `progress_percent`, files also carry 추진실적 as quarterly reports do (settled past
+//! years, the current year growing). A few percent of them are what real intake sees: amounts in 천원 or 억원, form drift the reader tolerates (SPEC §3–4),
 //! late files with an older 기준일, byte-identical re-sends, and files with a typo in one
 //! amount (rejected). Everything is deterministic in the seed, and every amount is an
 //! exact decimal.
