@@ -14,8 +14,8 @@
 //!   of its leaf (W-SUPERSEDED when it replaces one) or, when its leaf already has a
 //!   later 기준일, is kept but not used (`미반영`, W-OLDER) — by the one rule in
 //!   [`Precedence`];
-//! * an unreadable file that may still be arriving is [`Decision::Hold`]; every other
-//!   file gets a name in its folder that overwrites nothing.
+//! * every file gets a name in its folder that overwrites nothing. (Whether a file is
+//!   complete is the watcher's question, settled before a file reaches intake.)
 
 use crate::core::check::Checked;
 use crate::core::definition::LeafKey;
@@ -169,11 +169,8 @@ pub struct Arrival {
     pub name: String,
     pub hash: ContentHash,
     pub size: u64,
-    /// Over the size limit: refused by size; it only grows, so it is never held.
+    /// Over the size limit: refused by size, never read.
     pub oversize: bool,
-    /// It may still be arriving (the watcher's grace period): when it does not open
-    /// (E-READ) it is held instead of rejected.
-    pub may_be_arriving: bool,
 }
 
 /// The earlier current submission a new file replaces, for the log.
@@ -189,8 +186,6 @@ pub enum Decision {
     /// Recorded earlier (record `index`) but never moved: finish the move, no new
     /// record.
     Finish { index: usize },
-    /// Does not open yet and may still be arriving: give it back untouched.
-    Hold,
     /// Append this record, then move the file to its `stored_as`.
     Record {
         record: Box<Received>,
@@ -204,6 +199,14 @@ enum Triage {
     Finish(usize),
     Duplicate(Earlier),
     Check,
+}
+
+/// A file's triage with the check done where it was needed: a file to check always
+/// comes with its result.
+enum Ready {
+    Finish(usize),
+    Duplicate(Earlier),
+    Checked(Box<Checked>),
 }
 
 /// A file already taken (accepted or 미반영) that a later file duplicates.
@@ -270,17 +273,20 @@ pub fn decide_with<C>(
 where
     C: Fn(usize) -> Checked + Sync,
 {
-    let triaged: Vec<Triage> = files.iter().map(|f| triage(f, ledger, folders)).collect();
-    let checked: Vec<Option<Checked>> = (0..files.len())
-        .into_par_iter()
-        .map(|i| (triaged[i] == Triage::Check).then(|| check(i)))
+    let ready: Vec<Ready> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| match triage(f, ledger, folders) {
+            Triage::Finish(index) => Ready::Finish(index),
+            Triage::Duplicate(e) => Ready::Duplicate(e),
+            Triage::Check => Ready::Checked(Box::new(check(i))),
+        })
         .collect();
     let mut batch = Batch::new(ledger, folders, now, reason);
     files
         .iter()
-        .zip(triaged)
-        .zip(checked)
-        .map(|((f, t), c)| batch.decide_one(f, t, c))
+        .zip(ready)
+        .map(|(f, r)| batch.decide_one(f, r))
         .collect()
 }
 
@@ -321,14 +327,15 @@ impl<'a> Batch<'a> {
         }
     }
 
-    fn decide_one(&mut self, f: &Arrival, triage: Triage, checked: Option<Checked>) -> Decision {
-        let triage = match (triage, self.taken_now.get(&f.hash)) {
-            (Triage::Check, Some(e)) => Triage::Duplicate(e.clone()),
-            (t, _) => t,
+    fn decide_one(&mut self, f: &Arrival, ready: Ready) -> Decision {
+        // A byte-identical file taken earlier in this batch makes it a duplicate.
+        let ready = match (ready, self.taken_now.get(&f.hash)) {
+            (Ready::Checked(_), Some(e)) => Ready::Duplicate(e.clone()),
+            (r, _) => r,
         };
-        match (triage, checked) {
-            (Triage::Finish(index), _) => Decision::Finish { index },
-            (Triage::Duplicate(e), _) => {
+        match ready {
+            Ready::Finish(index) => Decision::Finish { index },
+            Ready::Duplicate(e) => {
                 let finding = Finding::of(
                     Kind::Duplicate {
                         first: e.name.clone(),
@@ -345,18 +352,12 @@ impl<'a> Batch<'a> {
                     None,
                 )
             }
-            (Triage::Check, Some(c)) => self.checked(f, c),
-            // `decide` checks every file triaged Check.
-            (Triage::Check, None) => Decision::Hold,
+            Ready::Checked(c) => self.checked(f, *c),
         }
     }
 
     fn checked(&mut self, f: &Arrival, c: Checked) -> Decision {
         if !c.accepted() {
-            let unreadable = c.findings.iter().any(|x| x.code == Code::Read);
-            if unreadable && f.may_be_arriving && !f.oversize {
-                return Decision::Hold;
-            }
             let pledge = c.pledge_id.map(PledgeId::from);
             return self.record(f, Outcome::Rejected, pledge, c.findings, None, c.named);
         }

@@ -154,9 +154,6 @@ pub struct BatchSummary {
     /// Pledges whose reports show something this pass recorded (see
     /// [`intake::reports_touched`]): every record, not only accepted files.
     pub changed: BTreeSet<PledgeId>,
-    /// Files given back untouched: they did not open and were marked
-    /// [`Incoming::hold_unreadable`] (maybe still being copied).
-    pub held: Vec<PathBuf>,
     /// Files recorded but not moved (e.g. held open by another program on Windows);
     /// the move is finished on a later pass without a second record.
     pub unmoved: Vec<PathBuf>,
@@ -223,10 +220,6 @@ pub struct Incoming {
     hash: ContentHash,
     bytes: Vec<u8>,
     stamp: Stamp,
-    /// Set by the watcher while a file may still be arriving: if it does not open
-    /// (E-READ) it is handed back in [`BatchSummary::held`] instead of being rejected,
-    /// because a copy in progress looks exactly like a corrupt file.
-    pub hold_unreadable: bool,
 }
 
 /// What reading one inbox file gave.
@@ -268,7 +261,6 @@ impl Incoming {
                 hash,
                 bytes,
                 stamp: before,
-                hold_unreadable: false,
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Load::Gone,
             Err(e) => Load::Failed(e),
@@ -282,7 +274,6 @@ impl Incoming {
             hash: self.hash.clone(),
             size: self.stamp.len,
             oversize: self.oversize(limits),
-            may_be_arriving: self.hold_unreadable,
         }
     }
 
@@ -520,7 +511,6 @@ impl Engine {
             let s = self.process_loaded(load_all(chunk, &self.cfg.limits))?;
             summary.files.extend(s.files);
             summary.changed.extend(s.changed);
-            summary.held.extend(s.held);
             summary.unmoved.extend(s.unmoved);
         }
         Ok(summary)
@@ -593,7 +583,6 @@ impl Engine {
         let mut replaced = Vec::new();
         for (f, d) in loaded.iter().zip(decisions) {
             match d {
-                Decision::Hold => summary.held.push(f.path.clone()),
                 Decision::Finish { index } => {
                     let r = &self.ledger.records()[index];
                     tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, "finishing a move recorded earlier (before a restart, or when it failed)");

@@ -58,7 +58,6 @@ fn arrival(name: &str, hash: &str) -> Arrival {
         hash: ContentHash::from(hash),
         size: 10,
         oversize: false,
-        may_be_arriving: false,
     }
 }
 
@@ -386,46 +385,6 @@ fn a_recorded_file_never_moved_is_finished_without_a_second_record() {
         vec![None],
     );
     assert_eq!(record(&d[0]).outcome, Outcome::Duplicate);
-}
-
-#[test]
-fn an_unreadable_file_that_may_still_be_arriving_is_held() {
-    let ledger = LedgerView::default();
-    let mut f = arrival("a.xlsx", "h1");
-    f.may_be_arriving = true;
-    let d = run(
-        &[f.clone()],
-        &ledger,
-        &Folders::default(),
-        vec![Some(bad(Code::Read))],
-    );
-    assert_eq!(d, [Decision::Hold]);
-    // Other errors are not about arriving.
-    let d = run(
-        &[f.clone()],
-        &ledger,
-        &Folders::default(),
-        vec![Some(bad(Code::RowSum))],
-    );
-    assert_eq!(record(&d[0]).outcome, Outcome::Rejected);
-    // Over the size limit: it only grows, refused at once.
-    f.oversize = true;
-    let d = run(
-        &[f],
-        &ledger,
-        &Folders::default(),
-        vec![Some(bad(Code::Read))],
-    );
-    let r = record(&d[0]);
-    assert_eq!((r.outcome, r.pledge_id.as_ref()), (Outcome::Rejected, None));
-    // Past the grace period: rejected.
-    let d = run(
-        &[arrival("a.xlsx", "h1")],
-        &ledger,
-        &Folders::default(),
-        vec![Some(bad(Code::Read))],
-    );
-    assert_eq!(record(&d[0]).outcome, Outcome::Rejected);
 }
 
 #[test]
