@@ -471,7 +471,7 @@ impl Engine {
             match e {
                 Entry::Candidate(p) => out.push(p),
                 Entry::Refused(p, why) => {
-                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(&p)), reason = why, "left in inbox, not read");
+                    tracing::warn!(file = %inbox::log_name(&inbox::display_name(&p)), reason = why, event = "left_in_inbox", "left in inbox, not read");
                 }
                 Entry::Ignored => {}
             }
@@ -563,7 +563,7 @@ impl Engine {
         };
         self.move_all(&moves, &mut summary);
         for (old, seq, by) in replaced {
-            tracing::info!(file = %inbox::log_name(&old), seq, by = %inbox::log_name(&by), "superseded");
+            tracing::info!(file = %inbox::log_name(&old), seq, by = %inbox::log_name(&by), event = "superseded", "superseded");
         }
         // A batch's files and workbooks are gone now; what the ledger keeps stays.
         crate::shell::mem::release_free_memory();
@@ -585,7 +585,7 @@ impl Engine {
             match d {
                 Decision::Finish { index } => {
                     let r = &self.ledger.records()[index];
-                    tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, "finishing a move recorded earlier (before a restart, or when it failed)");
+                    tracing::info!(file = %inbox::log_name(&f.name), outcome = ?r.outcome, event = "finishing_move", "finishing a move recorded earlier (before a restart, or when it failed)");
                     summary.files.push(FileResult::of(r, true));
                     moves.push((f, index));
                 }
@@ -638,10 +638,10 @@ impl Engine {
             let record = &records[i];
             match settled {
                 None => {
-                    tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "replaced after reading; the new version will be processed on the next pass")
+                    tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, event = "replaced_after_reading", "replaced after reading; the new version will be processed on the next pass")
                 }
                 Some(Err(e)) => {
-                    tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "cannot move; will finish on the next pass");
+                    tracing::error!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), event = "move_failed", "cannot move; will finish on the next pass");
                     summary.unmoved.push(f.path.clone());
                 }
                 Some(Ok(())) => log_outcome(record),
@@ -670,7 +670,7 @@ impl Engine {
         // file again: a rename keeps all of them, any write changes the time.
         if !read.same_file_after_move(&dest, &record.hash) {
             let back = inbox::free_name(&self.cfg.inbox, &record.name, |_| false);
-            tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, "changed while being moved; returned to the inbox as a new version");
+            tracing::warn!(file = %inbox::log_name(&record.name), seq = record.seq, event = "changed_while_moving", "changed while being moved; returned to the inbox as a new version");
             std::fs::rename(&dest, self.cfg.inbox.join(back))?;
         }
         Ok(())
@@ -737,7 +737,7 @@ impl Engine {
                         crate::xlsx::render::render_report(report, now)
                     })?;
                     if written.is_some() {
-                        tracing::info!(report = %out.path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), "report written");
+                        tracing::info!(report = %out.path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), event = "report_written", "report written");
                     }
                     Ok(written)
                 })
@@ -798,7 +798,7 @@ impl Engine {
         )?;
         if written.is_some() {
             let c = &overview.counts;
-            tracing::info!(report = %out.path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, sent_back = c.rejected, overdue = c.overdue, "overview written");
+            tracing::info!(report = %out.path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, sent_back = c.rejected, overdue = c.overdue, event = "overview_written", "overview written");
         }
         Ok(written)
     }
@@ -868,11 +868,11 @@ fn load_all(paths: &[PathBuf], limits: &Limits) -> Vec<Incoming> {
             Load::Ready(f) => Some(f),
             Load::Gone => None,
             Load::Changed => {
-                tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), "changed while being read; will retry");
+                tracing::info!(file = %inbox::log_name(&inbox::display_name(path)), event = "changed_while_reading", "changed while being read; will retry");
                 None
             }
             Load::Failed(e) => {
-                tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, "cannot read, will retry");
+                tracing::warn!(file = %inbox::log_name(&inbox::display_name(path)), error = %e, event = "read_failed", "cannot read, will retry");
                 None
             }
         })
@@ -897,16 +897,16 @@ fn log_outcome(r: &Received) {
     let codes = codes.join(",");
     match r.outcome {
         Outcome::Accepted => {
-            tracing::info!(file = %file, seq = r.seq, leaf = %leaf, codes = %codes, to = %to, "accepted")
+            tracing::info!(file = %file, seq = r.seq, leaf = %leaf, codes = %codes, to = %to, event = "accepted", "accepted")
         }
         Outcome::Older => {
-            tracing::info!(file = %file, seq = r.seq, leaf = %leaf, outcome = "미반영", codes = %codes, to = %to, "not used (older 기준일)")
+            tracing::info!(file = %file, seq = r.seq, leaf = %leaf, outcome = "미반영", codes = %codes, to = %to, event = "not_used", "not used (older 기준일)")
         }
         Outcome::Rejected => {
-            tracing::warn!(file = %file, seq = r.seq, codes = %codes, to = %to, "rejected")
+            tracing::warn!(file = %file, seq = r.seq, codes = %codes, to = %to, event = "rejected", "rejected")
         }
         Outcome::Duplicate => {
-            tracing::info!(file = %file, seq = r.seq, to = %to, "duplicate")
+            tracing::info!(file = %file, seq = r.seq, to = %to, event = "duplicate", "duplicate")
         }
     }
 }

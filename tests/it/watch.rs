@@ -79,17 +79,6 @@ impl Daemon {
         self.with(&format!("event=\"{name}\""))
     }
 
-    /// Lines of the log whose message is exactly `msg` (tracing prints the message
-    /// right after the level, fields after it), for the engine's lines that have no
-    /// event field.
-    fn events(&self, msg: &str) -> Vec<String> {
-        self.log()
-            .lines()
-            .filter(|l| l.contains(&format!(" {msg} ")) || l.ends_with(&format!(" {msg}")))
-            .map(str::to_owned)
-            .collect()
-    }
-
     /// Waits for `cond`, failing with the daemon's log after the deadline or when the
     /// daemon has died.
     fn wait_for(&self, what: &str, mut cond: impl FnMut() -> bool) {
@@ -252,7 +241,9 @@ fn seed_files_make_the_report(extra: &[&str], mode: &str) {
     );
     sb.drop_seed();
     d.wait_for("the report with all four leaves", || {
-        d.with(" report=").iter().any(|l| l.contains("submitted=4"))
+        d.event("report_written")
+            .iter()
+            .any(|l| l.contains("submitted=4"))
     });
     assert_eq!(report_pledge_table(&sb.report()), expected_pledge_table());
     assert_eq!(
@@ -397,7 +388,11 @@ fn office_lock_and_temp_files_are_ignored_and_never_moved() {
     d.wait_for("the real submission", || {
         sb.files_in("accepted") == vec!["innopolis_투자계획_제출.xlsx"]
     });
-    d.wait_for("the report after it", || d.with(" report=").len() >= 2);
+    d.wait_for("the report after it", || {
+        d.event("report_written")
+            .iter()
+            .any(|l| l.contains("submitted=1"))
+    });
     let mut left = waiting(&sb);
     left.sort();
     let mut want: Vec<String> = ignored.iter().map(|s| s.to_string()).collect();
@@ -510,9 +505,8 @@ fn three_hundred_files_at_once_are_all_processed_with_few_report_writes() {
     let files = three_hundred();
     let sb = Sandbox::new();
     let d = Daemon::running(&sb, &[]);
-    // The pledge report's own write lines (the overview logs `report=` too).
-    const PLEDGE_REPORT_WRITTEN: &str = " report=outbox/ansan-innopolis_";
-    let before = d.with(PLEDGE_REPORT_WRITTEN).len();
+    // The pledge report's own write lines (the overview's are `overview_written`).
+    let before = d.event("report_written").len();
     drop_all(&sb, &files);
     wait_until_done(&d, &sb, &files);
 
@@ -536,9 +530,9 @@ fn three_hundred_files_at_once_are_all_processed_with_few_report_writes() {
     };
     // Each write logs its line after its dated copy.
     d.wait_for("the last write logged", || {
-        d.with(PLEDGE_REPORT_WRITTEN).len() == history()
+        d.event("report_written").len() == history()
     });
-    let writes = d.with(PLEDGE_REPORT_WRITTEN).len() - before;
+    let writes = d.event("report_written").len() - before;
     let history = history();
     assert!(
         (1..20).contains(&writes),
@@ -546,7 +540,7 @@ fn three_hundred_files_at_once_are_all_processed_with_few_report_writes() {
     );
     assert_eq!(history, writes + before, "one dated copy per write");
     // Later versions replace earlier ones, and the log says so.
-    assert_eq!(d.events("superseded").len(), 288 - 4);
+    assert_eq!(d.event("superseded").len(), 288 - 4);
 }
 
 /// When to kill the daemon.
@@ -831,9 +825,7 @@ fn a_file_that_cannot_be_moved_is_recorded_once_and_moved_when_it_can() {
     let d = Daemon::start_with(unprivileged(), &sb, &[]);
     d.wait_for("the daemon to start", || !d.event("watching").is_empty());
     sb.drop_fixture("seed/innopolis_투자계획_제출.xlsx");
-    d.wait_for("two failed moves", || {
-        d.events("cannot move; will finish on the next pass").len() >= 2
-    });
+    d.wait_for("two failed moves", || d.event("move_failed").len() >= 2);
     mode(0o755).unwrap();
     d.wait_for("the move", || !sb.files_in("accepted").is_empty());
     assert!(waiting(&sb).is_empty());
@@ -866,7 +858,7 @@ fn the_daemon_keeps_the_overview_current_with_the_pledge_reports() {
     let d = Daemon::running(&sb, &[]);
     sb.drop_seed();
     d.wait_for("the overview with all four leaves filed", || {
-        d.events("overview written")
+        d.event("overview_written")
             .iter()
             .any(|l| l.contains("filed=4"))
     });
@@ -875,7 +867,7 @@ fn the_daemon_keeps_the_overview_current_with_the_pledge_reports() {
     bad.set("투자계획", "C5", Cell::Num(99999.0));
     sb.drop_bytes("innopolis_수정.xlsx", &bad.to_bytes());
     d.wait_for("the overview with the rejected leaf", || {
-        d.events("overview written")
+        d.event("overview_written")
             .iter()
             .any(|l| l.contains("filed=3") && l.contains("sent_back=1"))
     });
