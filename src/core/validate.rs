@@ -8,7 +8,7 @@ use crate::core::definition::{Catalog, LeafKey, Pledge, Program, similar_by};
 use crate::core::finding::{CellRef, Finding, Kind, Place, SumLine, has_errors};
 use crate::core::model::{AmountRow, Investment, Submission};
 use crate::core::normalize::compact;
-use crate::core::parse::{ColKind, Draft, DraftAmount, DraftInvestment, RowKind};
+use crate::core::parse::{ColKind, Draft, DraftAmount, DraftInvestment, InfoLabel, RowKind};
 use rust_decimal::Decimal;
 
 /// Validates a draft; returns the normalised submission when nothing rejects it.
@@ -115,7 +115,7 @@ fn resolve_leaf(draft: &Draft, pledge: &Pledge, findings: &mut Vec<Finding>) -> 
     let Some(sub) = &draft.subprogram else {
         let place = draft
             .info_places
-            .get("세부사업")
+            .get(&InfoLabel::Subprogram)
             .cloned()
             .unwrap_or_else(|| typed.place.clone());
         findings.push(Finding::of(
@@ -343,18 +343,18 @@ fn check_budget(
 
 fn check_contacts(draft: &Draft, findings: &mut Vec<Finding>) {
     for (label, value) in [
-        ("제출부서", &draft.info.department),
-        ("담당자", &draft.info.person),
-        ("연락처", &draft.info.phone),
+        (InfoLabel::Department, &draft.info.department),
+        (InfoLabel::Person, &draft.info.person),
+        (InfoLabel::Phone, &draft.info.phone),
     ] {
         if value.is_empty() {
             findings.push(Finding::of(
                 Kind::ContactMissing {
-                    label: label.to_owned(),
+                    label: label.name().to_owned(),
                 },
                 draft
                     .info_places
-                    .get(label)
+                    .get(&label)
                     .cloned()
                     .or_else(|| Some(Place::sheet(crate::core::parse::SHEET_INFO))),
             ));

@@ -11,25 +11,25 @@ pub(super) fn parse_info(
 ) {
     let found = find_labels(sheet);
     let name = sheet.name.as_str();
-    let mut text = |label: &'static str| -> Option<Located<String>> {
-        let (label_cell, value) = found.get(label)?;
+    let mut text = |label: InfoLabel| -> Option<Located<String>> {
+        let (label_cell, value) = found.get(&label)?;
         let place = Place::cell(name, value.map_or(right_of(*label_cell), |(c, _)| c));
         draft.info_places.insert(label, place.clone());
         let value = value.map(|(_, v)| text_of(v)).unwrap_or_default();
         Some(Located { value, place })
     };
-    let pledge = text("공약명");
-    let program = text("사업명");
-    let sub = text("세부사업");
-    let dept = text("제출부서");
-    let person = text("담당자");
-    let phone = text("연락처");
-    let reason = text("변경사유").map(|r| r.value.trim().to_owned());
+    let pledge = text(InfoLabel::Pledge);
+    let program = text(InfoLabel::Program);
+    let sub = text(InfoLabel::Subprogram);
+    let dept = text(InfoLabel::Department);
+    let person = text(InfoLabel::Person);
+    let phone = text(InfoLabel::Phone);
+    let reason = text(InfoLabel::Reason).map(|r| r.value.trim().to_owned());
 
-    let missing: Vec<String> = ["공약명", "사업명", "기준일"]
+    let missing: Vec<String> = [InfoLabel::Pledge, InfoLabel::Program, InfoLabel::BaseDate]
         .into_iter()
         .filter(|l| !found.contains_key(l))
-        .map(str::to_owned)
+        .map(|l| l.name().to_owned())
         .collect();
     if !missing.is_empty() {
         findings.push(Finding::of(
@@ -65,22 +65,22 @@ pub(super) fn parse_info(
         reason: reason.filter(|r| !r.is_empty()),
     };
 
-    if let Some(&(label_cell, value)) = found.get("기준일") {
+    if let Some(&(label_cell, value)) = found.get(&InfoLabel::BaseDate) {
         read_base_date(label_cell, value, name, catalog, date_1904, draft, findings);
     }
 }
 
 /// Each known label's cell and the first non-blank cell to its right; the first
 /// occurrence of a label wins.
-fn find_labels(sheet: &Sheet) -> BTreeMap<&'static str, InfoCell<'_>> {
-    let mut found: BTreeMap<&'static str, InfoCell<'_>> = BTreeMap::new();
+fn find_labels(sheet: &Sheet) -> BTreeMap<InfoLabel, InfoCell<'_>> {
+    let mut found: BTreeMap<InfoLabel, InfoCell<'_>> = BTreeMap::new();
     for (row, cells) in sheet.rows() {
         for (i, &(col, v)) in cells.iter().enumerate() {
             let CellValue::Text(t) = v else { continue };
-            let Some(label) = info_label(&label_key(t)) else {
+            let Some(label) = InfoLabel::of(&label_key(t)) else {
                 continue;
             };
-            if found.contains_key(label) {
+            if found.contains_key(&label) {
                 continue;
             }
             let value = cells[i + 1..]

@@ -107,7 +107,7 @@ pub struct Draft {
     pub subprogram: Option<Located<String>>,
     pub base_date: Option<NaiveDate>,
     pub info: SubmissionInfo,
-    pub info_places: BTreeMap<&'static str, Place>,
+    pub info_places: BTreeMap<InfoLabel, Place>,
     pub unit: Unit,
     pub investment: Option<DraftInvestment>,
     pub targets: Targets,
@@ -264,30 +264,58 @@ fn table_not_found(sheet: &str, labels: Vec<String>) -> Finding {
     )
 }
 
-/// Labels of 제출정보 and the synonyms staff use.
-const INFO_LABELS: &[(&str, &[&str])] = &[
-    ("공약명", &["공약명", "공약", "공약사항"]),
-    ("사업명", &["사업명", "단위사업", "단위사업명", "사업"]),
-    ("세부사업", &["세부사업", "세부사업명"]),
-    (
-        "제출부서",
-        &["제출부서", "부서", "부서명", "담당부서", "추진부서"],
-    ),
-    ("담당자", &["담당자", "작성자", "담당자명"]),
-    ("연락처", &["연락처", "전화", "전화번호", "연락처전화"]),
-    (
-        "기준일",
-        &["기준일", "기준일자", "작성일", "작성기준일", "제출일"],
-    ),
-    ("변경사유", &["변경사유", "변경이유", "계획변경사유"]),
-];
+/// A label of 제출정보: what a value found beside it is, and where a finding about
+/// that value points (typed, so a place is looked up by what it is, not by its words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InfoLabel {
+    Pledge,
+    Program,
+    Subprogram,
+    Department,
+    Person,
+    Phone,
+    BaseDate,
+    Reason,
+}
 
-fn info_label(key: &str) -> Option<&'static str> {
-    let key = key.trim_end_matches([':', '：']);
-    INFO_LABELS
-        .iter()
-        .find(|(_, syn)| syn.contains(&key))
-        .map(|(name, _)| *name)
+impl InfoLabel {
+    const ALL: [InfoLabel; 8] = [
+        InfoLabel::Pledge,
+        InfoLabel::Program,
+        InfoLabel::Subprogram,
+        InfoLabel::Department,
+        InfoLabel::Person,
+        InfoLabel::Phone,
+        InfoLabel::BaseDate,
+        InfoLabel::Reason,
+    ];
+
+    /// The form's word for it, as messages name it.
+    pub fn name(self) -> &'static str {
+        self.synonyms()[0]
+    }
+
+    /// The words staff use for it (compared after `label_key`), the form's first.
+    fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            InfoLabel::Pledge => &["공약명", "공약", "공약사항"],
+            InfoLabel::Program => &["사업명", "단위사업", "단위사업명", "사업"],
+            InfoLabel::Subprogram => &["세부사업", "세부사업명"],
+            InfoLabel::Department => &["제출부서", "부서", "부서명", "담당부서", "추진부서"],
+            InfoLabel::Person => &["담당자", "작성자", "담당자명"],
+            InfoLabel::Phone => &["연락처", "전화", "전화번호", "연락처전화"],
+            InfoLabel::BaseDate => &["기준일", "기준일자", "작성일", "작성기준일", "제출일"],
+            InfoLabel::Reason => &["변경사유", "변경이유", "계획변경사유"],
+        }
+    }
+
+    /// The label a typed (label-keyed) text stands for, if any.
+    fn of(key: &str) -> Option<InfoLabel> {
+        let key = key.trim_end_matches([':', '：']);
+        InfoLabel::ALL
+            .into_iter()
+            .find(|l| l.synonyms().contains(&key))
+    }
 }
 
 /// A 제출정보 label's cell and the value cell right of it, if any.
@@ -323,4 +351,50 @@ fn find_header(sheet: &Sheet, must: Label, also: impl Fn(&str) -> bool) -> Optio
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_labels_are_found_by_any_of_their_words_and_named_by_the_forms() {
+        for (typed, label) in [
+            ("공약명", InfoLabel::Pledge),
+            ("공약사항", InfoLabel::Pledge),
+            ("단위사업명", InfoLabel::Program),
+            ("세부사업명", InfoLabel::Subprogram),
+            ("담당부서", InfoLabel::Department),
+            ("작성자", InfoLabel::Person),
+            ("전화번호", InfoLabel::Phone),
+            ("작성기준일", InfoLabel::BaseDate),
+            ("계획변경사유", InfoLabel::Reason),
+        ] {
+            assert_eq!(InfoLabel::of(&label_key(typed)), Some(label), "{typed}");
+        }
+        // A label typed with its colon, full-width or not.
+        assert_eq!(
+            InfoLabel::of(&label_key("기준일 :")),
+            Some(InfoLabel::BaseDate)
+        );
+        assert_eq!(
+            InfoLabel::of(&label_key("담당자：")),
+            Some(InfoLabel::Person)
+        );
+        assert_eq!(InfoLabel::of(&label_key("비고")), None);
+        let names: Vec<&str> = InfoLabel::ALL.iter().map(|l| l.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "공약명",
+                "사업명",
+                "세부사업",
+                "제출부서",
+                "담당자",
+                "연락처",
+                "기준일",
+                "변경사유"
+            ]
+        );
+    }
 }
