@@ -22,7 +22,8 @@ pub(super) fn parse_investment(
             parse_year_label(k).map(ColKind::Year)
         }
     };
-    let Some((hrow, hcol)) = find_header(sheet, Label::Heading, |k| classify(k).is_some()) else {
+    let Some((hrow, hcol)) = find_header(sheet, Label::Heading.key(), |k| classify(k).is_some())
+    else {
         findings.push(table_not_found(
             name,
             vec![

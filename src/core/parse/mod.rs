@@ -336,21 +336,22 @@ fn date_of(v: &CellValue, date_1904: bool) -> Option<NaiveDate> {
     }
 }
 
-/// Finds the header row of a table: the first row holding `must` (a label key) and at
-/// least one cell satisfying `also`.
-fn find_header(sheet: &Sheet, must: Label, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
-    for (row, cells) in sheet.rows() {
-        let keys: Vec<(u32, String)> = cells
+/// Finds the header row of a table: the first row holding the label `must` (a label
+/// key, e.g. `Label::Heading.key()` or `"재원"`) and at least one cell whose key satisfies
+/// `also`. `must` is looked for among the text cells first; only a row that has it has
+/// every cell's key taken (amount cells are most of a sheet).
+fn find_header(sheet: &Sheet, must: &str, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
+    sheet.rows().find_map(|(row, cells)| {
+        let col = cells.iter().find_map(|(c, v)| match v {
+            CellValue::Text(t) if label_key(t) == must => Some(*c),
+            _ => None,
+        })?;
+        cells
             .iter()
-            .filter_map(|(c, v)| v.as_label().map(|s| (*c, label_key(&s))))
-            .collect();
-        if let Some((col, _)) = keys.iter().find(|(_, k)| must.is(k))
-            && keys.iter().any(|(_, k)| also(k))
-        {
-            return Some((row, *col));
-        }
-    }
-    None
+            .filter_map(|(_, v)| v.as_label())
+            .any(|s| also(&label_key(&s)))
+            .then_some((row, col))
+    })
 }
 
 #[cfg(test)]

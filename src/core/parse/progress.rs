@@ -153,7 +153,7 @@ fn is_blank(d: &DraftProgress, findings: &[Finding]) -> bool {
 
 fn read_progress(sheet: &Sheet, pledge: &Pledge, findings: &mut Vec<Finding>) -> DraftProgress {
     let name = sheet.name.as_str();
-    let money_header = find_row_with(sheet, "재원", |k| k == "총계");
+    let money_header = find_header(sheet, "재원", |k| k == "총계");
     let pairs_end = money_header.map_or(u32::MAX, |(r, _)| r);
     let pairs = read_pairs(sheet, pairs_end);
     let text = |labels: &[&str]| -> String {
@@ -531,8 +531,7 @@ fn read_indicators(
     findings: &mut Vec<Finding>,
 ) -> Vec<DraftIndicator> {
     let name = sheet.name.as_str();
-    let Some((hrow, hcol)) = find_row_with(sheet, "지표", |k| parse_year_label(k).is_some())
-    else {
+    let Some((hrow, hcol)) = find_header(sheet, "지표", |k| parse_year_label(k).is_some()) else {
         return Vec::new();
     };
     let mut unit_col = None;
@@ -601,22 +600,4 @@ fn actual_of(v: &CellValue) -> Option<Decimal> {
         CellValue::Text(t) => parse_amount_text(t).ok(),
         _ => None,
     }
-}
-
-/// The first row holding the label `must` (a label key) and a cell satisfying `also`:
-/// where a table of this sheet starts (its labels are not the plan tables' ones).
-/// `must` is looked for among the text cells first; only a row that has it has every
-/// cell's key taken (amount cells are most of the sheet).
-fn find_row_with(sheet: &Sheet, must: &str, also: impl Fn(&str) -> bool) -> Option<(u32, u32)> {
-    sheet.rows().find_map(|(row, cells)| {
-        let col = cells.iter().find_map(|(c, v)| match v {
-            CellValue::Text(t) if label_key(t) == must => Some(*c),
-            _ => None,
-        })?;
-        cells
-            .iter()
-            .filter_map(|(_, v)| v.as_label())
-            .any(|s| also(&label_key(&s)))
-            .then_some((row, col))
-    })
 }

@@ -16,8 +16,9 @@ pub(super) fn parse_targets(
     findings: &mut Vec<Finding>,
 ) -> Targets {
     let name = sheet.name.as_str();
-    let Some((hrow, hcol)) = find_header(sheet, Label::Heading, |k| parse_year_label(k).is_some())
-    else {
+    let Some((hrow, hcol)) = find_header(sheet, Label::Heading.key(), |k| {
+        parse_year_label(k).is_some()
+    }) else {
         findings.push(table_not_found(
             name,
             vec![
