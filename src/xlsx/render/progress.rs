@@ -166,22 +166,21 @@ fn money_table(
         "공약 전체",
         &st.group,
     )?;
-    for (i, source) in sources.iter().enumerate() {
+    let lines = |l: &LeafProgress, source: Option<&str>| {
+        finance_lines(
+            l.plan.as_ref(),
+            l.progress.as_ref(),
+            source,
+            years.iter().copied(),
+        )
+    };
+    money_blocks(ws, row, &sources, st, percent, |source| {
         let mut acc = Vec::new();
         for l in &r.progress {
-            add_lines(
-                &mut acc,
-                finance_lines(
-                    l.plan.as_ref(),
-                    l.progress.as_ref(),
-                    *source,
-                    years.iter().copied(),
-                ),
-            );
+            add_lines(&mut acc, lines(l, source));
         }
-        let at = row + (i * MONEY_ROWS.len()) as u32;
-        money_block(ws, at, source.unwrap_or("계"), &acc, st, percent)?;
-    }
+        acc
+    })?;
     row += per_block;
 
     let reported: Vec<&LeafProgress> = r.progress.iter().filter(|l| l.progress.is_some()).collect();
@@ -195,19 +194,34 @@ fn money_table(
         hs,
     )?;
     for l in reported {
-        for (i, source) in sources.iter().enumerate() {
-            let lines = finance_lines(
-                l.plan.as_ref(),
-                l.progress.as_ref(),
-                *source,
-                years.iter().copied(),
-            );
-            let at = row + (i * MONEY_ROWS.len()) as u32;
-            money_block(ws, at, source.unwrap_or("계"), &lines, st, percent)?;
-        }
+        money_blocks(ws, row, &sources, st, percent, |source| lines(l, source))?;
         row += per_block;
     }
     Ok(row)
+}
+
+/// One [`money_block`] per source (`None`: 계) from `row` down, the lines of each from
+/// `lines_of`: the same blocks for the pledge and for each leaf.
+fn money_blocks(
+    ws: &mut Worksheet,
+    row: u32,
+    sources: &[Option<&str>],
+    st: &Styles,
+    percent: &Format,
+    lines_of: impl Fn(Option<&str>) -> Vec<FinanceLine>,
+) -> Result<()> {
+    for (i, source) in sources.iter().enumerate() {
+        let at = row + (i * MONEY_ROWS.len()) as u32;
+        money_block(
+            ws,
+            at,
+            source.unwrap_or("계"),
+            &lines_of(*source),
+            st,
+            percent,
+        )?;
+    }
+    Ok(())
 }
 
 /// The five rows of one source: 재원 merged down, then 계획 … 집행률 by column.
