@@ -757,3 +757,58 @@ fn the_overview_lists_every_change_of_every_pledge_in_the_published_format() {
     }
     assert!(rows.iter().any(|&r| g.get(r, 4).contains("국비 2024년")));
 }
+
+/// Both 변경내역 lists are written without a format per cell (see
+/// `xlsx::style::list_columns`): the borders come from one conditional format over
+/// exactly the list's rows, and each cell takes its column's format — amounts keep
+/// the amount format, text its font.
+#[test]
+fn change_lists_are_bordered_over_their_rows_and_amounts_keep_their_format() {
+    let sb = Sandbox::new();
+    drop_in_turn(&sb, &three_versions());
+    for (book, head, last_col, amount_col) in [
+        (sb.report(), "받은 시각", "M", Some("G")),
+        (sb.outbox().join("공약총괄현황.xlsx"), "관리번호", "H", None),
+    ] {
+        let g = read_sheet(&book, "변경내역");
+        let (hr, _) = g.find(head).unwrap();
+        let rows = (hr + 1..g.rows.len())
+            .take_while(|&r| !g.get(r, 4).is_empty())
+            .count();
+        assert!(rows > 3, "{}", book.display());
+        let (xml, styles) = sheet_xml(&std::fs::read(&book).unwrap(), "변경내역");
+        // Rows are 1-based in xlsx: the header is row hr + 1, the list follows it.
+        let (first, last) = (hr + 2, hr + 1 + rows);
+        assert!(
+            xml.contains(&format!(
+                r#"<conditionalFormatting sqref="A{first}:{last_col}{last}">"#
+            )),
+            "{}: {xml:.3000}",
+            book.display()
+        );
+        let dxf = &styles[styles.find("<dxfs").unwrap()..];
+        assert!(dxf.contains(r#"<left style="thin">"#), "{dxf:.500}");
+        let Some(col) = amount_col else { continue };
+        // The first changed value is an amount (시비 총계 3,290 → 3,390).
+        let cell = Regex::new(&format!(r#"<c r="{col}{first}" s="(\d+)""#)).unwrap();
+        let xf: usize = cell.captures(&xml).expect("a styled amount")[1]
+            .parse()
+            .unwrap();
+        let xfs: Vec<&str> = styles[styles.find("<cellXfs").unwrap()..]
+            .split("<xf ")
+            .skip(1)
+            .collect();
+        let num_fmt = Regex::new(r#"numFmtId="(\d+)""#)
+            .unwrap()
+            .captures(xfs[xf])
+            .unwrap()[1]
+            .to_owned();
+        assert!(
+            styles.contains(&format!(
+                r##"<numFmt numFmtId="{num_fmt}" formatCode="#,##0;"##
+            )),
+            "{}",
+            xfs[xf]
+        );
+    }
+}

@@ -766,3 +766,26 @@ pub fn soffice_convert(profile: &Path, filter: &str, out_dir: &Path, inputs: &[P
     assert!(status.success(), "soffice failed: {status}: {stderr}");
     stderr
 }
+
+/// The XML of the worksheet named `sheet` in an xlsx package, with the package's
+/// `xl/styles.xml` (found through `workbook.xml` and its relationships).
+pub fn sheet_xml(bytes: &[u8], sheet: &str) -> (String, String) {
+    let parts: BTreeMap<String, String> = zip_entries(bytes)
+        .into_iter()
+        .map(|(n, d)| (n, String::from_utf8(d).unwrap_or_default()))
+        .collect();
+    let id = regex::Regex::new(&format!(r#"<sheet name="{sheet}"[^>]* r:id="(rId\d+)""#))
+        .unwrap()
+        .captures(&parts["xl/workbook.xml"])
+        .unwrap_or_else(|| panic!("no sheet {sheet}"))[1]
+        .to_owned();
+    let target = regex::Regex::new(&format!(r#"Id="{id}"[^>]*Target="([^"]+)""#))
+        .unwrap()
+        .captures(&parts["xl/_rels/workbook.xml.rels"])
+        .unwrap()[1]
+        .to_owned();
+    (
+        parts[&format!("xl/{target}")].clone(),
+        parts["xl/styles.xml"].clone(),
+    )
+}

@@ -41,7 +41,7 @@ pub(crate) enum Rows {
     /// In memory: cells may be written in any order.
     Held,
     /// Streamed to a temp file as they are written, in row order (rust_xlsxwriter's
-    /// constant-memory mode): for the one sheet that grows with every change of
+    /// low-memory mode): for the one sheet that grows with every change of
     /// every pledge.
     Streamed,
 }

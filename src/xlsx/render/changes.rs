@@ -6,6 +6,7 @@
 use super::*;
 use crate::core::changes::{ChangeEvent, CityChange};
 use crate::core::diff::{Change, Column, Value};
+use crate::xlsx::style::{list_borders, list_columns};
 use rust_xlsxwriter::Note;
 use std::collections::HashMap;
 
@@ -56,7 +57,7 @@ pub(super) fn changes_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
         &st.plain,
     )?;
     ws.write_string_with_format(1, last, format!("(단위 : {})", p.unit), &st.unit)?;
-    // 당초 against the current plan, by source; row by row, as a constant-memory
+    // 당초 against the current plan, by source; row by row, as a low-memory
     // sheet is written (see `changes_sheet`'s caller).
     let changed = st
         .amount
@@ -89,17 +90,21 @@ pub(super) fn changes_sheet(ws: &mut Worksheet, r: &PledgeReport, st: &Styles) -
         ws.write_string_with_format(head_row, i as u16, *h, &st.header)?;
         w.see(i as u16, h);
     }
+    // Hundreds of rows per pledge: the cells take their columns' formats.
+    list_columns(ws, HEADS.len() as u16, &[6, 7, 8])?;
     let mut row = head_row + 1;
     for e in &r.changes.events {
         let shared = EventCells::of(e);
         shared.measure(&mut w);
         for c in &e.changes {
-            change_row(ws, row, r, &shared, c, st, &mut w)?;
+            change_row(ws, row, r, &shared, c, &mut w)?;
             row += 1;
         }
     }
     if r.changes.events.is_empty() {
         ws.merge_range(row, 0, row, last, "변경된 값이 없습니다.", &st.text)?;
+    } else {
+        list_borders(ws, head_row + 1, row - 1, last)?;
     }
     let mut widths = w;
     widths.see(0, "2026-12-31 23:59:59");
@@ -141,39 +146,39 @@ impl EventCells {
     }
 }
 
+/// One changed value: its submission's cells, what changed, before, after and by how
+/// much; written without formats (see [`list_columns`]).
 fn change_row(
     ws: &mut Worksheet,
     row: u32,
     r: &PledgeReport,
     shared: &EventCells,
     c: &Change,
-    st: &Styles,
     w: &mut Widths,
 ) -> Result<()> {
     for (col, t) in &shared.0 {
-        ws.write_string_with_format(row, *col, t, &st.text)?;
+        ws.write_string(row, *col, t)?;
     }
     let item = c.item.label(&r.pledge);
     w.see(5, &item);
-    ws.write_string_with_format(row, 4, c.item.section().label(), &st.text)?;
-    ws.write_string_with_format(row, 5, item, &st.text)?;
+    ws.write_string(row, 4, c.item.section().label())?;
+    ws.write_string(row, 5, item)?;
     for (col, v) in [(6, &c.before), (7, &c.after)] {
         match v {
             Value::Amount(d) => {
-                ws.write_with_format(row, col, *d, &st.amount)?;
+                ws.write(row, col, *d)?;
                 w.see(col, &amount_str(*d));
             }
             other => {
                 let text = other.display();
                 w.see(col, &text);
-                ws.write_string_with_format(row, col, text, &st.text)?;
+                ws.write_string(row, col, text)?;
             }
         };
     }
-    match c.delta() {
-        Some(d) => ws.write_with_format(row, 8, d, &st.amount)?,
-        None => ws.write_string_with_format(row, 8, "", &st.text)?,
-    };
+    if let Some(d) = c.delta() {
+        ws.write(row, 8, d)?;
+    }
     Ok(())
 }
 
@@ -358,23 +363,27 @@ pub fn city_changes_sheet(ws: &mut Worksheet, rows: &[CityChange]) -> Result<()>
         ws.write_string_with_format(head_row, i as u16, *h, &st.header)?;
         w.see(i as u16, h);
     }
+    // Tens of thousands of rows across a city: the cells take their columns' formats.
+    list_columns(ws, heads.len() as u16, &[])?;
     for (k, c) in rows.iter().enumerate() {
         let row = head_row + 1 + k as u32;
-        let cells = [
-            c.number.clone(),
-            c.title.clone(),
-            c.date.to_string(),
-            c.section.label().to_owned(),
-            c.item.clone(),
-            c.before.clone(),
-            c.after.clone(),
-            c.reason.clone(),
+        let date = c.date.to_string();
+        let cells: [&str; 8] = [
+            &c.number,
+            &c.title,
+            &date,
+            c.section.label(),
+            &c.item,
+            &c.before,
+            &c.after,
+            &c.reason,
         ];
-        for (i, t) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, t, &st.text)?;
+        for (i, t) in cells.into_iter().enumerate() {
+            ws.write_string(row, i as u16, t)?;
             w.see(i as u16, t);
         }
     }
+    list_borders(ws, head_row + 1, head_row + rows.len() as u32, last)?;
     if rows.is_empty() {
         ws.merge_range(
             head_row + 1,

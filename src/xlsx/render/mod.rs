@@ -336,7 +336,7 @@ fn render_sheets(
         ),
     ]);
     // 변경내역 grows with every resubmission of every leaf (hundreds of rows a year):
-    // written row by row to a temp file (rust_xlsxwriter's constant-memory mode) it
+    // written row by row to a temp file (rust_xlsxwriter's low-memory mode) it
     // costs neither the memory nor the per-cell bookkeeping of a sheet held whole.
     let mut changes = crate::xlsx::style::streamed_worksheet(wb);
     changes_sheet(&mut changes, report, st)?;
