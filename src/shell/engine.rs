@@ -19,7 +19,7 @@ use crate::core::definition::Catalog;
 use crate::core::intake::{self, Arrival, Decision, Folders};
 use crate::core::model::{ContentHash, Outcome, PledgeId, Received};
 use crate::core::read::Limits;
-use crate::shell::fsio;
+use crate::shell::fsio::{self, Staged};
 use crate::shell::inbox::{self, Entry};
 use crate::shell::ledger::Ledger;
 use anyhow::{Context, Result, bail};
@@ -612,7 +612,10 @@ impl Engine {
     }
 
     /// Moves every recorded file (with its notes) on every core — a rejected file's
-    /// review copy is a workbook to write — and logs the outcomes in order.
+    /// review copy is a workbook to write — and logs the outcomes in order. The
+    /// batch's notes are written first and made durable together (one disk flush for
+    /// the batch, not one per note); then each file's notes are put in place and the
+    /// file is moved.
     fn move_all(&self, moves: &[Move<'_>], summary: &mut BatchSummary) {
         let records = self.ledger.records();
         let dirs: BTreeSet<&str> = moves
@@ -625,13 +628,28 @@ impl Engine {
                 tracing::warn!(dir = %dir.display(), error = %e, "cannot create");
             }
         }
-        let settled: Vec<Option<Result<()>>> = moves
+        // Replaced after it was read (None): the new content is processed next pass
+        // under its own hash; the recorded one stays in the ledger.
+        let notes: Vec<Option<Result<Vec<Staged>>>> = moves
             .par_iter()
             .map(|&(f, i)| {
-                // Replaced after it was read: the new content is processed next pass
-                // under its own hash; the recorded one stays in the ledger.
                 (Stamp::of(&f.path) == Some(f.stamp))
-                    .then(|| self.settle_file(&f.path, &f.bytes, f.stamp, &records[i]))
+                    .then(|| self.stage_notes(&f.bytes, &records[i]))
+            })
+            .collect();
+        let synced = fsio::sync_staged(notes.iter().flatten().flatten().flatten())
+            .map_err(|e| format!("{e:#}"));
+        let settled: Vec<Option<Result<()>>> = moves
+            .par_iter()
+            .zip(notes)
+            .map(|(&(f, i), notes)| {
+                notes.map(|notes| {
+                    let notes = notes?;
+                    if let (false, Err(e)) = (notes.is_empty(), &synced) {
+                        bail!("{e}");
+                    }
+                    self.settle_file(&f.path, f.stamp, &records[i], notes)
+                })
             })
             .collect();
         for (&(f, i), settled) in moves.iter().zip(settled) {
@@ -649,15 +667,19 @@ impl Engine {
         }
     }
 
-    /// Writes the notes of a recorded file and moves it to where the ledger says.
-    fn settle_file(&self, path: &Path, bytes: &[u8], read: Stamp, record: &Received) -> Result<()> {
+    /// Puts a recorded file's synced notes in place and moves the file to where the
+    /// ledger says.
+    fn settle_file(
+        &self,
+        path: &Path,
+        read: Stamp,
+        record: &Received,
+        notes: Vec<Staged>,
+    ) -> Result<()> {
         let dest = self.cfg.inbox.join(&record.stored_as);
-        let dir = dest.parent().unwrap_or(&self.cfg.inbox);
-        if !dir.is_dir() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+        for note in notes {
+            note.persist()?;
         }
-        self.write_notes(dir, &dest, bytes, record)?;
         if dest.exists() {
             bail!("{} already exists; not overwriting", dest.display());
         }
@@ -676,32 +698,42 @@ impl Engine {
         Ok(())
     }
 
-    /// The note beside a file (`.오류.txt` for a rejected one, `.검토결과.txt` for any
-    /// other with findings) and a rejected file's review copy.
-    fn write_notes(&self, dir: &Path, dest: &Path, bytes: &[u8], record: &Received) -> Result<()> {
+    /// Writes, unsynced, the notes of a recorded file into the folder it goes to: the
+    /// note beside it (`.오류.txt` for a rejected one, `.검토결과.txt` for any other
+    /// with findings) and a rejected file's review copy.
+    fn stage_notes(&self, bytes: &[u8], record: &Received) -> Result<Vec<Staged>> {
+        let dest = self.cfg.inbox.join(&record.stored_as);
+        let dir = dest.parent().unwrap_or(&self.cfg.inbox);
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         let stored = dest
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let Some(note_name) = intake::note_name(record, &stored) else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let received = record.received_at.format("%Y-%m-%d %H:%M:%S").to_string();
         let note = inbox::note(&record.name, &received, record.outcome, &record.findings);
-        fsio::atomic_write(&dir.join(note_name), &note)?;
+        let mut staged = vec![fsio::stage(&dir.join(note_name), &note)?];
         if record.outcome != Outcome::Rejected {
-            return Ok(());
+            return Ok(staged);
         }
         match crate::xlsx::review::review_copy(bytes, &record.findings, &self.cfg.limits) {
             Ok(Some(review)) => {
-                fsio::atomic_write(&dir.join(intake::review_name(&stored)), &review)
+                staged.push(fsio::stage(
+                    &dir.join(intake::review_name(&stored)),
+                    &review,
+                )?);
             }
-            Ok(None) => Ok(()),
+            Ok(None) => {}
             Err(e) => {
                 tracing::warn!(file = %inbox::log_name(&record.name), error = %format!("{e:#}"), "no review copy");
-                Ok(())
             }
         }
+        Ok(staged)
     }
 
     /// Rewrites the reports of `only` (or every pledge) whose content changed (every
@@ -723,7 +755,7 @@ impl Engine {
         // Compared, rendered and written on every core; a report whose content did
         // not change is not rendered at all. The overview is built and rendered beside
         // the pledge reports, not after them.
-        let render_pledges = || -> Vec<Result<Option<(String, String, PathBuf)>>> {
+        let render_pledges = || -> Vec<Result<Option<Publication>>> {
             reports
                 .par_iter()
                 .filter(|(p, _)| only.is_none_or(|o| o.contains(p.id.as_str())))
@@ -736,10 +768,13 @@ impl Engine {
                     let written = out.publish(outbox, digests, report, force, now, || {
                         crate::xlsx::render::render_report(report, now)
                     })?;
-                    if written.is_some() {
-                        tracing::info!(report = %out.path.display(), pledge = %pledge.id, submitted = report.leaves.iter().filter(|l| l.current.is_some()).count(), leaves = report.leaves.len(), event = "report_written", "report written");
-                    }
-                    Ok(written)
+                    let (id, leaves) = (pledge.id.clone(), report.leaves.len());
+                    let submitted = report.leaves.iter().filter(|l| l.current.is_some()).count();
+                    Ok(written.map(|p| {
+                        p.announce(move |path| {
+                            tracing::info!(report = %path.display(), pledge = %id, submitted, leaves, event = "report_written", "report written");
+                        })
+                    }))
                 })
                 .collect()
         };
@@ -749,16 +784,25 @@ impl Engine {
         drop(reports);
         // The daemon waits for the next file now: give back the rendering's memory.
         crate::shell::mem::release_free_memory();
-        // Every report that was written counts, even when another one failed.
-        let mut written = Vec::new();
+        // One flush for every workbook, copy and digest of the run, then each is put
+        // in place. Every report that was written counts, even when another failed.
+        let mut staged = Vec::new();
         let mut failure = None;
         for r in results {
             match r {
-                Ok(Some((id, digest, path))) => {
+                Ok(Some(p)) => staged.push(p),
+                Ok(None) => {}
+                Err(e) => failure = failure.or(Some(e)),
+            }
+        }
+        fsio::sync_staged(staged.iter().flat_map(|p| &p.files))?;
+        let mut written = Vec::new();
+        for p in staged {
+            match p.complete() {
+                Ok((id, digest, path)) => {
                     self.digests.insert(id, digest);
                     written.push(path);
                 }
-                Ok(None) => {}
                 Err(e) => failure = failure.or(Some(e)),
             }
         }
@@ -780,7 +824,7 @@ impl Engine {
         )],
         force: bool,
         now: chrono::DateTime<Local>,
-    ) -> Result<Option<(String, String, PathBuf)>> {
+    ) -> Result<Option<Publication>> {
         let overview =
             crate::core::overview::overview_of(&self.catalog, reports, self.ledger.records(), now);
         let out = Published {
@@ -796,11 +840,12 @@ impl Engine {
             now,
             || crate::xlsx::overview::render_overview(&overview, now),
         )?;
-        if written.is_some() {
-            let c = &overview.counts;
-            tracing::info!(report = %out.path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, sent_back = c.rejected, overdue = c.overdue, event = "overview_written", "overview written");
-        }
-        Ok(written)
+        let c = overview.counts.clone();
+        Ok(written.map(|p| {
+            p.announce(move |path| {
+                tracing::info!(report = %path.display(), pledges = c.pledges, leaves = c.leaves, filed = c.filed, missing = c.missing, sent_back = c.rejected, overdue = c.overdue, event = "overview_written", "overview written");
+            })
+        }))
     }
 }
 
@@ -817,10 +862,10 @@ struct Published<'a> {
 }
 
 impl Published<'_> {
-    /// Renders and replaces the workbook atomically when its content (the digest of
-    /// `content`) changed, or it is missing, or `force`; a dated copy goes to
-    /// `history/` only when the content changed. Returns (key, digest, path) when
-    /// written.
+    /// Renders the workbook and stages it (see [`fsio::Staged`]) when its content
+    /// (the digest of `content`) changed, or it is missing, or `force`; with a dated
+    /// copy for `history/` and the new digest only when the content changed. Nothing
+    /// is in place until [`Publication::complete`].
     fn publish<T: serde::Serialize>(
         &self,
         outbox: &Path,
@@ -829,33 +874,67 @@ impl Published<'_> {
         force: bool,
         now: chrono::DateTime<Local>,
         render: impl FnOnce() -> Result<Vec<u8>>,
-    ) -> Result<Option<(String, String, PathBuf)>> {
+    ) -> Result<Option<Publication>> {
         let digest = json_digest(content)?;
         let changed = digests.get(self.key) != Some(&digest);
         if !force && !changed && self.path.exists() {
             return Ok(None);
         }
         let bytes = render()?;
-        fsio::atomic_write(&self.path, &bytes)?;
+        let mut files = vec![fsio::stage(&self.path, &bytes)?];
         if changed {
             let history = outbox.join("history");
             // Our own subfolder of the outbox: made when missing.
             std::fs::create_dir_all(&history)
                 .with_context(|| format!("cannot create {}", history.display()))?;
-            fsio::atomic_write(
-                &history.join(format!(
-                    "{}_{}.xlsx",
-                    self.stem,
-                    now.format("%Y%m%d-%H%M%S-%3f")
-                )),
+            let stamp = now.format("%Y%m%d-%H%M%S-%3f");
+            files.push(fsio::stage(
+                &history.join(format!("{}_{stamp}.xlsx", self.stem)),
                 &bytes,
-            )?;
-            fsio::atomic_write(
+            )?);
+            files.push(fsio::stage(
                 &history.join(format!(".{}.sha256", self.key)),
                 digest.as_bytes(),
-            )?;
+            )?);
         }
-        Ok(Some((self.key.to_owned(), digest, self.path.clone())))
+        Ok(Some(Publication {
+            key: self.key.to_owned(),
+            digest,
+            files,
+            announce: Box::new(|_| {}),
+        }))
+    }
+}
+
+/// A rendered workbook staged for the outbox: the workbook, and when its content
+/// changed its dated copy and digest, in the order they are put in place; and the
+/// log line to write once it is.
+struct Publication {
+    key: String,
+    digest: String,
+    files: Vec<fsio::Staged>,
+    announce: Box<dyn FnOnce(&Path) + Send>,
+}
+
+impl Publication {
+    /// Sets the log line written when the workbook is in place.
+    fn announce(self, log: impl FnOnce(&Path) + Send + 'static) -> Self {
+        Self {
+            announce: Box::new(log),
+            ..self
+        }
+    }
+
+    /// Puts the synced files in place: the workbook first and the digest last, so a
+    /// crash in between leaves a digest that does not match and the workbook is
+    /// written again on the next start. Returns (key, digest, workbook path).
+    fn complete(self) -> Result<(String, String, PathBuf)> {
+        let path = self.files[0].path().to_owned();
+        for f in self.files {
+            f.persist()?;
+        }
+        (self.announce)(&path);
+        Ok((self.key, self.digest, path))
     }
 }
 

@@ -23,6 +23,28 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// The folder does not exist or is not writable, or the disk is full; the previous
 /// file stays intact and no temp file is left behind.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let staged = stage(path, bytes)?;
+    sync_staged([&staged])?;
+    staged.persist()
+}
+
+/// A file written under a temp name in its target's folder, not yet synced nor in
+/// place. Many files are written faster in three steps than one [`atomic_write`] at a
+/// time: stage them all, make them durable together ([`sync_staged`]), then put each
+/// in place ([`Staged::persist`]) in the order readers should see them. Dropped
+/// before it is persisted, the temp file is removed.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes `bytes` to a temp file beside `path` (see [`Staged`]).
+///
+/// # Errors
+/// The folder does not exist or is not writable, or the disk is full; nothing is
+/// left behind.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -40,11 +62,63 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(Staged {
+        tmp,
+        path: path.to_owned(),
+    })
+}
+
+impl Staged {
+    /// Where the file goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the file into place, replacing what was there. Call after
+    /// [`sync_staged`]: renamed unsynced, a crash could leave an empty file.
+    ///
+    /// # Errors
+    /// The rename failed; the temp file is removed and the previous file stays.
+    pub fn persist(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
+            .persist(&path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        Ok(())
+    }
+}
+
+/// Makes every staged file durable. On Linux every file's write-out is started
+/// before any is waited for, so the first fsync commits one journal transaction that
+/// holds them all and the others find little left to do: a batch's notes or a run's
+/// reports cost about one disk flush instead of one each.
+///
+/// # Errors
+/// A file could not be synced (the disk failed or is full); which one is named.
+pub fn sync_staged<'a>(staged: impl IntoIterator<Item = &'a Staged>) -> Result<()> {
+    let staged: Vec<&Staged> = staged.into_iter().collect();
+    #[cfg(target_os = "linux")]
+    if staged.len() > 1 {
+        use std::os::fd::AsRawFd;
+        for s in &staged {
+            // SAFETY: sync_file_range only starts write-back of the open file's
+            // pages; a failure shows again in the sync_all below, which is checked.
+            unsafe {
+                libc::sync_file_range(
+                    s.tmp.as_file().as_raw_fd(),
+                    0,
+                    0,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                );
+            }
+        }
+    }
+    for s in staged {
+        s.tmp
+            .as_file()
+            .sync_all()
+            .with_context(|| format!("cannot write {}", s.path.display()))?;
+    }
     Ok(())
 }
 
@@ -114,6 +188,45 @@ mod tests {
         let path = dir.path().join("없는 폴더").join("a.txt");
         assert!(atomic_write(&path, b"x").is_err());
         assert!(!dir.path().join("없는 폴더").exists());
+    }
+
+    #[test]
+    fn staged_files_appear_only_when_persisted_in_the_order_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("보고서.xlsx");
+        std::fs::write(&report, b"old").unwrap();
+        let staged = [
+            stage(&report, b"new report").unwrap(),
+            stage(&dir.path().join(".digest"), b"abc").unwrap(),
+        ];
+        sync_staged(&staged).unwrap();
+        // Synced but not in place: readers still see the previous report.
+        assert_eq!(std::fs::read(&report).unwrap(), b"old");
+        assert!(!dir.path().join(".digest").exists());
+        for s in staged {
+            s.persist().unwrap();
+        }
+        assert_eq!(std::fs::read(&report).unwrap(), b"new report");
+        assert_eq!(std::fs::read(dir.path().join(".digest")).unwrap(), b"abc");
+        let temps = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(TEMP_PREFIX)
+            })
+            .count();
+        assert_eq!(temps, 0);
+    }
+
+    #[test]
+    fn a_staged_file_dropped_unpersisted_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        drop(stage(&path, b"never").unwrap());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
