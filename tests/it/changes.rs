@@ -764,6 +764,7 @@ fn the_overview_lists_every_change_of_every_pledge_in_the_published_format() {
 /// the amount format, text its font.
 #[test]
 fn change_lists_are_bordered_over_their_rows_and_amounts_keep_their_format() {
+    let num_fmt_id = Regex::new(r#"numFmtId="(\d+)""#).unwrap();
     let sb = Sandbox::new();
     drop_in_turn(&sb, &three_versions());
     for (book, head, last_col, amount_col) in [
@@ -798,11 +799,7 @@ fn change_lists_are_bordered_over_their_rows_and_amounts_keep_their_format() {
             .split("<xf ")
             .skip(1)
             .collect();
-        let num_fmt = Regex::new(r#"numFmtId="(\d+)""#)
-            .unwrap()
-            .captures(xfs[xf])
-            .unwrap()[1]
-            .to_owned();
+        let num_fmt = num_fmt_id.captures(xfs[xf]).unwrap()[1].to_owned();
         assert!(
             styles.contains(&format!(
                 r##"<numFmt numFmtId="{num_fmt}" formatCode="#,##0;"##
