@@ -71,6 +71,24 @@ fn laggards_sheet(ws: &mut Worksheet, o: &Overview, _: &Ctx) -> Result<()> {
 /// # Errors
 /// Only on rust_xlsxwriter failures (bad sheet geometry), not on any submitted data.
 pub fn render_overview(o: &Overview, generated_at: DateTime<Local>) -> Result<Vec<u8>> {
+    render_overview_as_of(o, generated_at, None)
+}
+
+/// Row of `기준 시점` on 총괄: the row between the title and the round's facts, so the
+/// moment an as-of overview shows is the first thing read under its title.
+const AS_OF_ROW: u32 = 1;
+
+/// [`render_overview`] of an overview rebuilt as the ledger stood at `as_of` (SPEC
+/// §10, `gongyak report --as-of`): `기준 시점` on 총괄 (above the round's facts) and
+/// in every sheet's page header, as in the pledge reports.
+///
+/// # Errors
+/// Only on rust_xlsxwriter failures.
+pub fn render_overview_as_of(
+    o: &Overview,
+    generated_at: DateTime<Local>,
+    as_of: Option<DateTime<Local>>,
+) -> Result<Vec<u8>> {
     let ctx = Ctx {
         st: Styles::new(),
         generated_at,
@@ -95,6 +113,10 @@ pub fn render_overview(o: &Overview, generated_at: DateTime<Local>) -> Result<Ve
                 wb.push_worksheet(ws);
             }
         }
+    }
+    if let Some(t) = as_of {
+        // Label in column 0, the value over columns 1–2 like the facts below it.
+        crate::xlsx::render::mark_as_of(&mut wb, t, (SHEET_SUMMARY, AS_OF_ROW, 0, 2), &ctx.st)?;
     }
     Ok(wb.save_to_buffer()?)
 }

@@ -49,7 +49,8 @@ fn facts(ws: &mut Worksheet, o: &Overview, ctx: &Ctx, w: &mut Widths) -> Result<
         ),
     ];
     for (i, (label, value)) in facts.iter().enumerate() {
-        let r = 2 + i as u32;
+        // Below the row an as-of overview's 기준 시점 takes (left blank otherwise).
+        let r = AS_OF_ROW + 1 + i as u32;
         text(ws, (r, 0), label, &st.label, w)?;
         put(ws, (r, 1), (r, 2), value, &st.text)?;
     }

@@ -291,7 +291,8 @@ pub fn render_report_as_of(
 
     render_sheets(&mut wb, report, generated_at, &st)?;
     if let Some(t) = as_of {
-        mark_as_of(&mut wb, t, &st)?;
+        // In the row left free below 추진부서, beside 생성 시각.
+        mark_as_of(&mut wb, t, (SHEET_SUMMARY, 3, 0, 1), &st)?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -344,14 +345,28 @@ fn render_sheets(
     Ok(sheets)
 }
 
-/// `기준 시점: 2026-06-30 23:59:59` on 요약 (beside 생성 시각, in the row left free
-/// below 추진부서) and in the page header of every sheet: a printed page of a report
-/// rebuilt for an audit says which moment it shows.
-fn mark_as_of(wb: &mut Workbook, t: DateTime<Local>, st: &Styles) -> Result<()> {
+/// `기준 시점: 2026-06-30 23:59:59` as a label and its value on a workbook's first
+/// sheet (요약 of a pledge report, 총괄 of the overview) and in the page header of
+/// every sheet: a printed page of a workbook rebuilt for an audit (SPEC §10,
+/// `gongyak report --as-of`) says which moment it shows. `(sheet, row, col, last)`:
+/// the label goes in `col`, the value over `col + 1 ..= last` (merged when wider than
+/// one cell). Called after every sheet is written, the streamed ones included.
+pub(crate) fn mark_as_of(
+    wb: &mut Workbook,
+    t: DateTime<Local>,
+    (sheet, row, col, last): (&str, u32, u16, u16),
+    st: &Styles,
+) -> Result<()> {
     let when = changes::local_time(&t);
-    let ws = wb.worksheet_from_name(SHEET_SUMMARY)?;
-    ws.write_string_with_format(3, 0, "기준 시점", &st.label)?;
-    ws.write_string_with_format(3, 1, &when, &st.text)?;
+    let ws = wb.worksheet_from_name(sheet)?;
+    ws.write_string_with_format(row, col, "기준 시점", &st.label)?;
+    put(
+        ws,
+        (row, col + 1),
+        (row, last.max(col + 1)),
+        &when,
+        &st.text,
+    )?;
     for ws in wb.worksheets_mut() {
         ws.set_header(format!("&L기준 시점: {when}"));
     }
