@@ -4,7 +4,8 @@
 //! only read (no lock), so this works while the daemon runs.
 
 use crate::core::consolidate::{Received, consolidate_all};
-use crate::core::definition::Catalog;
+use crate::core::definition::{Catalog, Round};
+use crate::core::overview::overview_of;
 use crate::shell::engine::{Config, report_path};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
@@ -95,8 +96,32 @@ pub fn records_as_of(records: Vec<Received>, at: DateTime<Local>) -> Vec<Receive
         .collect()
 }
 
-/// Writes every pledge's report as it stood at `at` into `out` (created if missing).
-/// Returns the files written.
+/// The reporting round an as-of overview is judged against: the city file's round
+/// when it had opened by `at`. `templates/gongyak.toml` names only the current round,
+/// and the one that ran at `at` is recorded nowhere; a round that opened after `at`
+/// would count every leaf 미제출 (no file received then is in it), although the
+/// leaves had filed for their own round. Without it, as without a round in the city
+/// file, each leaf's latest accepted submission as of `at` counts and nothing is
+/// overdue.
+pub fn round_as_of(round: Option<Round>, at: DateTime<Local>) -> Option<Round> {
+    round.filter(|r| r.opens <= at.date_naive())
+}
+
+/// Writes every pledge's report and the city overview (`공약총괄현황.xlsx`) as they
+/// stood at `at` into `out` (created if missing), each marked `기준 시점`. Returns the
+/// files written, the overview last.
+///
+/// The overview is judged at `at`, not at the time of writing: its clock decides how
+/// many days a leaf is past the round's due date (`기한 경과 N일`, the 기한 경과
+/// count) and, without a round, the year of 목표달성률. An auditor asks how things
+/// stood at `at` — a leaf that was three days late then is three days late in the
+/// report, not three days plus however long ago `at` was, and a due date still ahead
+/// at `at` makes no leaf overdue. With the records received by `at` and `at` as its
+/// clock, the overview is the one the daemon would have written at that moment (with
+/// today's definitions, and the round as [`round_as_of`] leaves it). A moment still
+/// ahead (`--as-of` today means the end of today) is judged now: lateness that has
+/// not happened yet is not reported. 기준 시점 shows `at` as typed, as on the pledge
+/// reports; the generation time (생성 시각) stays the time of writing.
 ///
 /// # Errors
 /// `out` is the live outbox (refused before anything is written), the definitions or
@@ -110,19 +135,27 @@ pub fn write_reports_as_of(cfg: &Config, at: DateTime<Local>, out: &Path) -> Res
             at.format("%Y-%m-%d")
         );
     }
-    let catalog = Catalog::load(&cfg.templates)?;
+    let now = Local::now();
+    // The overview's clock: `at`, or now when `at` is still ahead.
+    let judged_at = at.min(now);
+    let mut catalog = Catalog::load(&cfg.templates)?;
+    catalog.city.round = round_as_of(catalog.city.round.take(), judged_at);
     let records = records_as_of(read_ledger(&cfg.state_dir().join("ledger.jsonl"))?, at);
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let now = Local::now();
     let mut written = Vec::new();
-    for (pledge, report) in consolidate_all(&catalog.pledges, &records, |_| true) {
-        let bytes = crate::xlsx::render::render_report_as_of(&report, now, Some(at))?;
+    let reports = consolidate_all(&catalog.pledges, &records, |_| true);
+    for (pledge, report) in &reports {
+        let bytes = crate::xlsx::render::render_report_as_of(report, now, Some(at))?;
         let path = report_path(out, &pledge.id);
         crate::shell::fsio::atomic_write(&path, &bytes)?;
         written.push(path);
     }
-    // Seam for the city overview (§9): when `공약총괄현황.xlsx` is built, build it here
-    // from the same `records` with `기준 시점` = `at`.
+    // The city overview (SPEC §9) from the same records and reports.
+    let overview = overview_of(&catalog, &reports, &records, judged_at);
+    let bytes = crate::xlsx::overview::render_overview_as_of(&overview, now, Some(at))?;
+    let path = out.join(crate::xlsx::overview::FILE_NAME);
+    crate::shell::fsio::atomic_write(&path, &bytes)?;
+    written.push(path);
     Ok(written)
 }
 
@@ -146,6 +179,26 @@ mod tests {
         assert_eq!(wall("2026-06-30T25:00"), "none");
         assert_eq!(wall("어제"), "none");
         assert_eq!(wall("2026-13-01"), "none");
+    }
+
+    #[test]
+    fn a_round_counts_from_its_opening_day_on() {
+        let round = Round {
+            name: "2026년 3분기".into(),
+            opens: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            due: NaiveDate::from_ymd_opt(2026, 7, 10).unwrap(),
+        };
+        let at = |s: &str| parse_as_of(s).unwrap();
+        assert_eq!(round_as_of(Some(round.clone()), at("2026-06-30")), None);
+        assert_eq!(
+            round_as_of(Some(round.clone()), at("2026-07-01T00:00")),
+            Some(round.clone())
+        );
+        assert_eq!(
+            round_as_of(Some(round.clone()), at("2027-01-01")),
+            Some(round)
+        );
+        assert_eq!(round_as_of(None, at("2027-01-01")), None);
     }
 
     #[test]

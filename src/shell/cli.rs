@@ -133,8 +133,8 @@ pub enum Command {
     /// Rebuild the reports from the ledger (nothing in the inbox is touched). While
     /// `gongyak watch` runs on the same inbox it keeps the reports current itself, and
     /// this command exits 2 (the daemon holds the lock). With --as-of and --out: every
-    /// report as it stood at that moment, written into another folder (the live outbox
-    /// is never touched; works while the daemon runs).
+    /// report and the overview as they stood at that moment, written into another folder
+    /// (the live outbox is never touched; works while the daemon runs).
     Report {
         #[command(flatten)]
         folders: Folders,

@@ -471,18 +471,7 @@ fn as_of_between_two_submissions_rebuilds_the_earlier_table_and_leaves_the_outbo
     let summary = read_sheet(&past, "요약");
     let (r, c) = summary.find("기준 시점").unwrap();
     assert_eq!(summary.get(r, c + 1), "2026-06-30 23:59:59");
-    let parts = zip_entries(&std::fs::read(&past).unwrap());
-    let sheets: Vec<&(String, Vec<u8>)> = parts
-        .iter()
-        .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
-        .collect();
-    assert_eq!(sheets.len(), 7);
-    for (n, d) in sheets {
-        assert!(
-            String::from_utf8_lossy(d).contains("&amp;L기준 시점: 2026-06-30 23:59:59"),
-            "{n}"
-        );
-    }
+    every_page_header_says(&past, "2026-06-30 23:59:59", 7);
     let changes = read_sheet(&past, "변경내역");
     assert!(changes.find("변경된 값이 없습니다.").is_some());
     // July: the later table, and its change.
@@ -494,6 +483,24 @@ fn as_of_between_two_submissions_rebuilds_the_earlier_table_and_leaves_the_outbo
     let july = sb.path().join("감사7/ansan-innopolis_공약추진현황.xlsx");
     assert_eq!(report_pledge_table(&july), expected_innopolis_only(&a2));
     assert!(read_sheet(&july, "변경내역").find("국비 2024년").is_some());
+}
+
+/// Asserts that each of the `sheets` sheets of `book` has `기준 시점: {when}` in its
+/// printed page header.
+fn every_page_header_says(book: &Path, when: &str, sheets: usize) {
+    let parts = zip_entries(&std::fs::read(book).unwrap());
+    let found: Vec<&(String, Vec<u8>)> = parts
+        .iter()
+        .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    assert_eq!(found.len(), sheets, "{}", book.display());
+    for (n, d) in found {
+        assert!(
+            String::from_utf8_lossy(d).contains(&format!("&amp;L기준 시점: {when}")),
+            "{}: {n}",
+            book.display()
+        );
+    }
 }
 
 /// The pledge table when only the innopolis leaf is submitted, with `a` its amounts.
@@ -543,6 +550,233 @@ fn as_of_before_the_first_file_has_every_leaf_missing() {
     assert_eq!(summary.find_all("미제출").len(), 4);
     let history = read_sheet(&past, "제출이력");
     assert!(history.find("innopolis_v1.xlsx").is_none());
+    // The overview too: no file then, so every leaf is 미제출 and nothing is summed.
+    let overview = sb.path().join("early").join(OVERVIEW);
+    let g = read_sheet(&overview, "총괄");
+    assert_eq!(counts_on_summary(&g), ["1", "4", "0", "4", "0", "0"]);
+    let (r, c) = g.find("기준 시점").expect("기준 시점 on 총괄");
+    assert_eq!(g.get(r, c + 1), "2026-06-01 09:00:00");
+    let leaves = leaf_rows(&overview);
+    assert_eq!(leaves.len(), 4);
+    for l in &leaves {
+        assert_eq!((l[5].as_str(), l[6].as_str()), ("미제출", ""), "{l:?}");
+    }
+    let pledge = pledge_row(&overview);
+    assert_eq!((pledge[5].as_str(), pledge[9].as_str()), ("0/4", "0"));
+    assert!(
+        read_sheet(&overview, "변경내역")
+            .find("변경된 공약이 없습니다.")
+            .is_some()
+    );
+}
+
+const OVERVIEW: &str = "공약총괄현황.xlsx";
+/// The overview's sheets (a page header each).
+const OVERVIEW_SHEETS: usize = 6;
+
+/// 총계 of a leaf's amounts.
+fn total(a: &Amounts) -> i64 {
+    a.iter().flat_map(|(_, v)| v).sum::<f64>() as i64
+}
+
+/// The counts under `공약 사업 제출 미제출 반려 기한 경과` on 총괄.
+fn counts_on_summary(g: &SheetGrid) -> Vec<String> {
+    let (r, c) = g.find("기한 경과").expect("counts on 총괄");
+    g.rows[r + 1][c - 5..=c].to_vec()
+}
+
+/// The Ansan pledge's row of 공약별 현황 (제출 at 5, 당초 총사업비 at 8,
+/// 총사업비(제출) at 9, 국비 at 11).
+fn pledge_row(overview: &Path) -> Vec<String> {
+    let g = read_sheet(overview, "공약별 현황");
+    let r = g.find(ANSAN_TITLE).expect("the pledge's row").0;
+    g.rows[r].clone()
+}
+
+/// The rows of 제출 현황 (상태 at 5, 최근 파일 at 6, 기준일 at 7, 받은 시각 at 8).
+fn leaf_rows(overview: &Path) -> Vec<Vec<String>> {
+    let g = read_sheet(overview, "제출 현황");
+    let (h, _) = g.find("부서").expect("제출 현황 header");
+    g.rows[h + 1..]
+        .iter()
+        .take_while(|r| r.get(2).is_some_and(|t| t == ANSAN_TITLE))
+        .cloned()
+        .collect()
+}
+
+fn leaf_row(overview: &Path, program: &str) -> Vec<String> {
+    leaf_rows(overview)
+        .into_iter()
+        .find(|r| r[3] == program)
+        .unwrap_or_else(|| panic!("no row for {program}"))
+}
+
+/// Runs `report --as-of WHEN --out DIR` in Seoul time; the overview it wrote.
+fn as_of_overview(sb: &Sandbox, when: &str, dir: &str) -> std::path::PathBuf {
+    let out = gongyak_tz(sb, "Asia/Seoul", &["report", "--as-of", when, "--out", dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = sb.path().join(dir).join(OVERVIEW);
+    // Listed with the pledge reports it was written with, last.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let listed: Vec<&str> = stdout.lines().collect();
+    assert_eq!(listed.len(), 2, "{stdout}");
+    assert!(listed[1].ends_with(OVERVIEW), "{stdout}");
+    path
+}
+
+#[test]
+fn as_of_between_two_submissions_rebuilds_the_overview_of_that_moment() {
+    let sb = two_submissions_in_june_and_july();
+    let live_path = sb.outbox().join(OVERVIEW);
+    let live = std::fs::read(&live_path).unwrap();
+    let past = as_of_overview(&sb, "2026-06-30", "감사");
+    assert_eq!(
+        std::fs::read(&live_path).unwrap(),
+        live,
+        "live overview untouched"
+    );
+    let mut a2 = INNOPOLIS;
+    a2[0].1[3] = 2500.0;
+    let (v1, v2) = (total(&INNOPOLIS).to_string(), total(&a2).to_string());
+    assert_ne!(v1, v2);
+
+    // 기준 시점 on 총괄 and in every sheet's page header; the live one has neither.
+    let g = read_sheet(&past, "총괄");
+    let (r, c) = g.find("기준 시점").expect("기준 시점 on 총괄");
+    assert_eq!(g.get(r, c + 1), "2026-06-30 23:59:59");
+    assert!(g.find("생성 시각").is_some());
+    every_page_header_says(&past, "2026-06-30 23:59:59", OVERVIEW_SHEETS);
+    assert!(read_sheet(&live_path, "총괄").find("기준 시점").is_none());
+    assert!(!String::from_utf8_lossy(&live).contains("기준 시점"));
+    assert_eq!(counts_on_summary(&g), ["1", "4", "1", "3", "0", "0"]);
+
+    // 공약별 현황: the June plan (v1), 당초 the same; the live one has July's (v2).
+    let then = pledge_row(&past);
+    assert_eq!(
+        [&then[5], &then[8], &then[9], &then[11]].map(String::as_str),
+        ["1/4", v1.as_str(), v1.as_str(), "15860"]
+    );
+    let now = pledge_row(&live_path);
+    assert_eq!(
+        [&now[5], &now[8], &now[9], &now[11]].map(String::as_str),
+        ["1/4", v1.as_str(), v2.as_str(), "15360"]
+    );
+    // 제출 현황: June's file, its 기준일 and arrival.
+    let leaf = leaf_row(&past, INNO);
+    assert_eq!(
+        leaf[5..9],
+        [
+            "제출",
+            "innopolis_v1.xlsx",
+            "2026-11-20",
+            "2026-06-10 10:00"
+        ]
+    );
+    assert_eq!(leaf_row(&live_path, INNO)[6], "innopolis_v2.xlsx");
+    // 변경내역: no change yet in June; July's change in the live overview.
+    let changes = read_sheet(&past, "변경내역");
+    assert!(changes.find("변경된 공약이 없습니다.").is_some());
+    assert!(
+        !changes
+            .rows
+            .iter()
+            .flatten()
+            .any(|t| t.contains("국비 2024년"))
+    );
+    let live_changes = read_sheet(&live_path, "변경내역");
+    assert!(
+        live_changes
+            .rows
+            .iter()
+            .flatten()
+            .any(|t| t.contains("국비 2024년"))
+    );
+    // The 공약명 links open the as-of reports beside it, not the live ones.
+    let parts = zip_entries(&std::fs::read(&past).unwrap());
+    let rels = crate::report::part_text(&parts, "xl/worksheets/_rels/sheet2.xml.rels");
+    let target = Regex::new(r#"Target="([^"]+)" TargetMode="External""#)
+        .unwrap()
+        .captures(&rels)
+        .expect("a link")[1]
+        .to_owned();
+    assert!(
+        past.with_file_name(&target).is_file(),
+        "{target} beside the overview"
+    );
+
+    // As of July: the later plan and its change.
+    let july = as_of_overview(&sb, "2026-07-31", "감사7");
+    assert_eq!(pledge_row(&july)[9], v2);
+    let changes = read_sheet(&july, "변경내역");
+    let (h, _) = changes.find("관리번호").unwrap();
+    let items: Vec<&str> = (h + 1..changes.rows.len())
+        .map(|r| changes.get(r, 4))
+        .take_while(|t| !t.is_empty())
+        .collect();
+    assert!(
+        items.contains(&"안산 강소연구개발특구 운영: 국비 2024년"),
+        "{items:?}"
+    );
+}
+
+/// The city file with a reporting round open 1 July, due 5 July 2026.
+fn july_round(sb: &Sandbox) {
+    std::fs::write(
+        sb.templates().join("gongyak.toml"),
+        "city = \"안산시\"\n\n[round]\nname = \"2026년 7월\"\nopens = 2026-07-01\ndue = 2026-07-05\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn as_of_overview_is_late_as_of_that_moment_and_skips_a_round_not_yet_open() {
+    let sb = two_submissions_in_june_and_july();
+    july_round(&sb);
+    // End of July: v2 arrived in the round (10 July); the other leaves had filed
+    // nothing and were 26 days past the 5 July due date then, whatever today is.
+    let july = as_of_overview(&sb, "2026-07-31", "7월말");
+    let g = read_sheet(&july, "총괄");
+    let (r, c) = g.find("보고 회차").unwrap();
+    assert_eq!(g.get(r, c + 1), "2026년 7월");
+    assert_eq!(counts_on_summary(&g), ["1", "4", "1", "3", "0", "3"]);
+    for l in leaf_rows(&july) {
+        let want = if l[3] == INNO {
+            "제출"
+        } else {
+            "기한 경과 26일"
+        };
+        assert_eq!(l[5], want, "{l:?}");
+    }
+    // End of June: the July round had not opened; counted against it every leaf
+    // would be 미제출. Without it, June's accepted file counts and nothing is late.
+    let june = as_of_overview(&sb, "2026-06-30", "6월말");
+    let g = read_sheet(&june, "총괄");
+    let (r, c) = g.find("보고 회차").unwrap();
+    assert_eq!(g.get(r, c + 1), "(회차 없음: 최신 제출 기준)");
+    assert_eq!(counts_on_summary(&g), ["1", "4", "1", "3", "0", "0"]);
+    assert_eq!(leaf_row(&june, INNO)[5], "제출");
+    // A moment still ahead is judged now: no lateness that has not happened yet.
+    let seoul = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+    let late_today = |l: &Vec<String>| {
+        let today = chrono::Utc::now().with_timezone(&seoul).date_naive();
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 7, 5).unwrap();
+        l[5] == format!("기한 경과 {}일", (today - due).num_days())
+    };
+    let ahead = as_of_overview(&sb, "2099-12-31", "미래");
+    let g = read_sheet(&ahead, "총괄");
+    let (r, c) = g.find("기준 시점").unwrap();
+    assert_eq!(g.get(r, c + 1), "2099-12-31 23:59:59");
+    let owing: Vec<Vec<String>> = leaf_rows(&ahead)
+        .into_iter()
+        .filter(|l| l[3] != INNO)
+        .collect();
+    assert_eq!(owing.len(), 3);
+    assert!(owing.iter().all(late_today), "{owing:?}");
 }
 
 #[test]
