@@ -13,10 +13,12 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// One accepted submission that changed its leaf's plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeEvent {
     /// The ledger's arrival number of the new submission.
     pub seq: u64,
+    /// The arrival number of the submission it replaced (compared against).
+    pub prev_seq: u64,
     pub received_at: DateTime<Local>,
     pub base_date: NaiveDate,
     pub leaf: LeafKey,
@@ -31,6 +33,18 @@ pub struct ChangeEvent {
     /// place in 연차별 투자계획.
     pub latest: bool,
     pub changes: Vec<Change>,
+}
+
+/// Serialised (the report's content digest is all serialising is for) as the two
+/// ledger records it compares and whether it is current: every other field is a pure
+/// function of those two records, which never change once recorded, and of the
+/// pledge's definition, which the report carries in full. Writing out every changed
+/// value instead cost more than rendering them (a city's 변경내역 runs to tens of
+/// thousands of rows).
+impl Serialize for ChangeEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.prev_seq, self.seq, self.latest).serialize(s)
+    }
 }
 
 /// 당초 against the current plan for the pledge total (`계`) or one source.
@@ -131,6 +145,7 @@ pub fn history<'a>(pledge: &Pledge, records: impl IntoIterator<Item = &'a Receiv
 fn event(r: &Received, sub: &Submission, cur: &Received, changes: Vec<Change>) -> ChangeEvent {
     ChangeEvent {
         seq: r.seq,
+        prev_seq: cur.seq,
         received_at: r.received_at,
         base_date: sub.base_date,
         leaf: sub.leaf.clone(),
@@ -241,6 +256,18 @@ mod tests {
     use crate::core::model::{AmountRow, Investment, SubmissionInfo, Targets};
     use crate::core::normalize::Unit;
     use chrono::TimeZone;
+
+    #[test]
+    fn an_event_serialises_as_the_two_records_it_compares() {
+        let p = pledge();
+        let log = history(
+            &p,
+            &[rec(&p, 1, 5, 100, None), rec(&p, 2, 6, 150, Some("증액"))],
+        );
+        let e = &log.events[0];
+        assert_eq!((e.prev_seq, e.seq, e.latest), (1, 2, true));
+        assert_eq!(serde_json::to_string(e).unwrap(), "[1,2,true]");
+    }
 
     fn pledge() -> Pledge {
         Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))

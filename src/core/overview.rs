@@ -178,7 +178,10 @@ pub struct Overview {
     pub by_category_source: Table,
     /// 분야 × 연도 (the 계 row of each 분야).
     pub by_category_year: Table,
-    /// Every plan change across pledges, in the published format (SPEC §10).
+    /// Every plan change across pledges, in the published format (SPEC §10). Not
+    /// serialised: it is a function of the pledge reports, so the overview's content
+    /// digest covers it through theirs (`Engine::write_reports`).
+    #[serde(skip)]
     pub changes: Vec<CityChange>,
     /// §11's rates by 분야, for the city and for 핵심공약, with their denominators.
     pub rates: CityRates,

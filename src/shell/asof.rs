@@ -7,8 +7,10 @@ use crate::core::consolidate::{Received, consolidate_all};
 use crate::core::definition::{Catalog, Round};
 use crate::core::overview::overview_of;
 use crate::shell::engine::{Config, report_path};
+use crate::shell::fsio::{self, Staged};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Date-time forms `--as-of` takes besides a date.
@@ -142,21 +144,35 @@ pub fn write_reports_as_of(cfg: &Config, at: DateTime<Local>, out: &Path) -> Res
     catalog.city.round = round_as_of(catalog.city.round.take(), judged_at);
     let records = records_as_of(read_ledger(&cfg.state_dir().join("ledger.jsonl"))?, at);
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut written = Vec::new();
     let reports = consolidate_all(&catalog.pledges, &records, |_| true);
-    for (pledge, report) in &reports {
-        let bytes = crate::xlsx::render::render_report_as_of(report, now, Some(at))?;
-        let path = report_path(out, &pledge.id);
-        crate::shell::fsio::atomic_write(&path, &bytes)?;
-        written.push(path);
-    }
-    // The city overview (SPEC §9) from the same records and reports.
-    let overview = overview_of(&catalog, &reports, &records, judged_at);
-    let bytes = crate::xlsx::overview::render_overview_as_of(&overview, now, Some(at))?;
-    let path = out.join(crate::xlsx::overview::FILE_NAME);
-    crate::shell::fsio::atomic_write(&path, &bytes)?;
-    written.push(path);
-    Ok(written)
+    // Rendered on every core like the live reports, the city overview (SPEC §9) from
+    // the same records and reports beside them; written to temp files, synced
+    // together, then put in place.
+    let render_pledges = || -> Result<Vec<Staged>> {
+        reports
+            .par_iter()
+            .map(|(pledge, report)| {
+                let bytes = crate::xlsx::render::render_report_as_of(report, now, Some(at))?;
+                fsio::stage(&report_path(out, &pledge.id), &bytes)
+            })
+            .collect()
+    };
+    let render_overview = || -> Result<Staged> {
+        let overview = overview_of(&catalog, &reports, &records, judged_at);
+        let bytes = crate::xlsx::overview::render_overview_as_of(&overview, now, Some(at))?;
+        fsio::stage(&out.join(crate::xlsx::overview::FILE_NAME), &bytes)
+    };
+    let (pledges, overview) = rayon::join(render_pledges, render_overview);
+    let mut staged = pledges?;
+    staged.push(overview?);
+    fsio::sync_staged(&staged)?;
+    staged
+        .into_iter()
+        .map(|s| {
+            let path = s.path().to_owned();
+            s.persist().map(|()| path)
+        })
+        .collect()
 }
 
 #[cfg(test)]

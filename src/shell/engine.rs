@@ -309,10 +309,15 @@ fn hex(digest: impl std::fmt::LowerHex) -> ContentHash {
     ContentHash::new(format!("{digest:x}"))
 }
 
-/// SHA-256 of a value's JSON, hashed as it is written: a report's content (its change
-/// log included) is tens of megabytes of JSON that need never exist at once.
+/// What a content digest covers beside the content: the form of the digest and the
+/// gongyak version, so that a new version (a new layout, a new rule) rewrites every
+/// report once instead of leaving the old ones until their content changes.
+const DIGEST_SALT: &str = concat!("gongyak ", env!("CARGO_PKG_VERSION"), "; digest 2\n");
+
+/// SHA-256 of a value's JSON (after [`DIGEST_SALT`]), hashed as it is written.
 fn json_digest<T: serde::Serialize>(content: &T) -> Result<String> {
     let mut hasher = Sha256::new();
+    hasher.update(DIGEST_SALT);
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut hasher);
         serde_json::to_writer(&mut w, content)?;
@@ -751,6 +756,12 @@ impl Engine {
         // Every pledge is consolidated (cheap: one pass over the ledger) because the
         // overview sums them all; only the selected ones are rendered.
         let reports = consolidate_all(&self.catalog.pledges, self.ledger.records(), |_| true);
+        // Every report's digest first: the overview's covers its 변경내역 (a function of
+        // the pledge reports) through them.
+        let contents = reports
+            .par_iter()
+            .map(|(_, r)| json_digest(r))
+            .collect::<Result<Vec<_>>>()?;
         let (outbox, digests) = (&self.cfg.outbox, &self.digests);
         // Compared, rendered and written on every core; a report whose content did
         // not change is not rendered at all. The overview is built and rendered beside
@@ -758,14 +769,15 @@ impl Engine {
         let render_pledges = || -> Vec<Result<Option<Publication>>> {
             reports
                 .par_iter()
-                .filter(|(p, _)| only.is_none_or(|o| o.contains(p.id.as_str())))
-                .map(|(pledge, report)| {
+                .zip(&contents)
+                .filter(|((p, _), _)| only.is_none_or(|o| o.contains(p.id.as_str())))
+                .map(|((pledge, report), content)| {
                     let out = Published {
                         path: report_path(outbox, &pledge.id),
                         key: &pledge.id,
                         stem: &report_stem(&pledge.id),
                     };
-                    let written = out.publish(outbox, digests, report, force, now, || {
+                    let written = out.publish(digests, content, force, now, || {
                         crate::xlsx::render::render_report(report, now)
                     })?;
                     let (id, leaves) = (pledge.id.clone(), report.leaves.len());
@@ -778,8 +790,9 @@ impl Engine {
                 })
                 .collect()
         };
-        let (mut results, overview) =
-            rayon::join(render_pledges, || self.write_overview(&reports, force, now));
+        let (mut results, overview) = rayon::join(render_pledges, || {
+            self.write_overview(&reports, &contents, force, now)
+        });
         results.push(overview);
         drop(reports);
         // The daemon waits for the next file now: give back the rendering's memory.
@@ -815,13 +828,16 @@ impl Engine {
 
 impl Engine {
     /// Writes `outbox/공약총괄현황.xlsx` from the reports just consolidated, with the
-    /// same rules as a pledge report (SPEC §9).
+    /// same rules as a pledge report (SPEC §9). Its digest is that of the overview and
+    /// of the reports' digests (`contents`, in report order): its 변경내역 is derived
+    /// from the reports and left out of its own serialisation.
     fn write_overview(
         &self,
         reports: &[(
             &crate::core::definition::Pledge,
             crate::core::consolidate::PledgeReport,
         )],
+        contents: &[String],
         force: bool,
         now: chrono::DateTime<Local>,
     ) -> Result<Option<Publication>> {
@@ -833,9 +849,8 @@ impl Engine {
             stem: OVERVIEW_KEY,
         };
         let written = out.publish(
-            &self.cfg.outbox,
             &self.digests,
-            &overview,
+            &json_digest(&(&overview, contents))?,
             force,
             now,
             || crate::xlsx::overview::render_overview(&overview, now),
@@ -863,27 +878,25 @@ struct Published<'a> {
 
 impl Published<'_> {
     /// Renders the workbook and stages it (see [`fsio::Staged`]) when its content
-    /// (the digest of `content`) changed, or it is missing, or `force`; with a dated
-    /// copy for `history/` and the new digest only when the content changed. Nothing
-    /// is in place until [`Publication::complete`].
-    fn publish<T: serde::Serialize>(
+    /// digest changed from the one last written (`digests`), or it is missing, or
+    /// `force`; with a dated copy for `history/` and the new digest only when the
+    /// content changed. Nothing is in place until [`Publication::complete`].
+    fn publish(
         &self,
-        outbox: &Path,
         digests: &HashMap<String, String>,
-        content: &T,
+        digest: &str,
         force: bool,
         now: chrono::DateTime<Local>,
         render: impl FnOnce() -> Result<Vec<u8>>,
     ) -> Result<Option<Publication>> {
-        let digest = json_digest(content)?;
-        let changed = digests.get(self.key) != Some(&digest);
+        let changed = digests.get(self.key).map(String::as_str) != Some(digest);
         if !force && !changed && self.path.exists() {
             return Ok(None);
         }
         let bytes = render()?;
         let mut files = vec![fsio::stage(&self.path, &bytes)?];
         if changed {
-            let history = outbox.join("history");
+            let history = self.path.with_file_name("history");
             // Our own subfolder of the outbox: made when missing.
             std::fs::create_dir_all(&history)
                 .with_context(|| format!("cannot create {}", history.display()))?;
@@ -899,7 +912,7 @@ impl Published<'_> {
         }
         Ok(Some(Publication {
             key: self.key.to_owned(),
-            digest,
+            digest: digest.to_owned(),
             files,
             announce: Box::new(|_| {}),
         }))
