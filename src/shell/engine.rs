@@ -794,9 +794,6 @@ impl Engine {
             self.write_overview(&reports, &contents, force, now)
         });
         results.push(overview);
-        drop(reports);
-        // The daemon waits for the next file now: give back the rendering's memory.
-        crate::shell::mem::release_free_memory();
         // One flush for every workbook, copy and digest of the run, then each is put
         // in place. Every report that was written counts, even when another failed.
         let mut staged = Vec::new();

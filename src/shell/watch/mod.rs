@@ -407,7 +407,11 @@ impl Daemon {
                 .map(|p| PledgeId::from(p.id.as_str()))
                 .collect(),
         };
-        match self.engine.write_reports(only.as_ref(), false) {
+        let written = self.engine.write_reports(only.as_ref(), false);
+        // The daemon waits for the next file now: give back the rendering's memory
+        // (`run` and `report` exit instead, and need not spend the time).
+        crate::shell::mem::release_free_memory();
+        match written {
             Ok(_) => {
                 if let Logged::Recovered { tries } = self.reports.written(Instant::now()) {
                     tracing::info!(
