@@ -15,6 +15,7 @@
 //! exact decimal.
 
 use crate::core::definition::{Leaf, Pledge};
+use crate::core::parse::InfoLabel;
 use anyhow::{Context, Result};
 use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
@@ -566,15 +567,8 @@ fn layout(drift: Drift) -> Layout {
         total_label: "총계",
         year_label: |y| format!("{y}년"),
         source_label: |s| s.to_owned(),
-        info_labels: [
-            "공약명",
-            "사업명",
-            "세부사업",
-            "제출부서",
-            "담당자",
-            "연락처",
-            "기준일",
-        ],
+        // The form's words, as `gongyak template` writes them (변경사유 comes later).
+        info_labels: std::array::from_fn(|k| InfoLabel::ALL[k].name()),
         typed_text: false,
     };
     match drift {
@@ -680,7 +674,7 @@ fn submission_bytes(
         ws.write_datetime_with_format(r, c0 + 1, &dt, &date_fmt)?;
     }
     if p.reason {
-        ws.write_string(r + 1, c0, "변경사유")?;
+        ws.write_string(r + 1, c0, InfoLabel::Reason.name())?;
         let why = format!(
             "{}차 보고: 연도별 재원 배분 조정, 추진일정 현행화",
             p.round + 1

@@ -14,7 +14,9 @@
 use crate::core::definition::{Catalog, Leaf, Pledge};
 use crate::core::finding::column_name;
 use crate::core::normalize::{Quarter, nfc};
-use crate::core::parse::{SHEET_INFO, SHEET_INVEST, SHEET_PROGRESS, SHEET_ROADMAP, SHEET_TARGETS};
+use crate::core::parse::{
+    InfoLabel, SHEET_INFO, SHEET_INVEST, SHEET_PROGRESS, SHEET_ROADMAP, SHEET_TARGETS,
+};
 use crate::xlsx::style::{self, FIXED_FILL, HEADER_FILL, INPUT_FILL, NOTE_COLOR, wrapped_height};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
@@ -380,11 +382,11 @@ fn info_sheet(
 
     let mut row = 3;
     let mut fixed = vec![
-        ("공약명", pledge.title.as_str()),
-        ("사업명", leaf.program.name.as_str()),
+        (InfoLabel::Pledge.name(), pledge.title.as_str()),
+        (InfoLabel::Program.name(), leaf.program.name.as_str()),
     ];
     if let Some(sub) = leaf.subprogram {
-        fixed.push(("세부사업", sub.name.as_str()));
+        fixed.push((InfoLabel::Subprogram.name(), sub.name.as_str()));
     }
     for (label, value) in fixed {
         ws.write_with_format(row, 0, label, &st.label)?;
@@ -393,7 +395,7 @@ fn info_sheet(
         row += 1;
     }
     row = contact_inputs(ws, pledge, leaf, row, st)?;
-    ws.write_with_format(row, 0, "기준일", &st.label)?;
+    ws.write_with_format(row, 0, InfoLabel::BaseDate.name(), &st.label)?;
     ws.write_blank(row, 1, &st.date_in)?;
     ws.set_row_height(row, 20)?;
     let (first, last) = base_date_range(pledge)?;
@@ -415,7 +417,7 @@ fn info_sheet(
     ws.add_data_validation(row, 1, row, 1, &date_rule)?;
     row += 1;
     // §10: optional, but a changed plan without it is W-REASON (or E-REASON).
-    ws.write_with_format(row, 0, "변경사유", &st.label)?;
+    ws.write_with_format(row, 0, InfoLabel::Reason.name(), &st.label)?;
     ws.write_blank(row, 1, &st.text_in)?;
     ws.set_row_height(row, 32)?;
     ws.add_data_validation(
@@ -463,18 +465,17 @@ fn contact_inputs(
         Some(p) => format!("담당자 전화번호를 입력해 주십시오.\n예: {p}"),
         None => "담당자 전화번호를 지역번호부터 입력해 주십시오.".to_owned(),
     };
-    for (label, title, message) in [
-        ("제출부서", "제출부서", department.as_str()),
+    for (label, message) in [
+        (InfoLabel::Department, department.as_str()),
         (
-            "담당자",
-            "담당자",
+            InfoLabel::Person,
             "이 파일을 작성한 담당자 이름을 입력해 주십시오.",
         ),
-        ("연락처", "연락처", phone.as_str()),
+        (InfoLabel::Phone, phone.as_str()),
     ] {
-        ws.write_with_format(row, 0, label, &st.label)?;
+        ws.write_with_format(row, 0, label.name(), &st.label)?;
         ws.write_blank(row, 1, &st.text_in)?;
-        ws.add_data_validation(row, 1, row, 1, &text_rule(title, message)?)?;
+        ws.add_data_validation(row, 1, row, 1, &text_rule(label.name(), message)?)?;
         ws.set_row_height(row, 20)?;
         row += 1;
     }

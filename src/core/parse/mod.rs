@@ -279,7 +279,8 @@ pub enum InfoLabel {
 }
 
 impl InfoLabel {
-    const ALL: [InfoLabel; 8] = [
+    /// In the order the form lists them.
+    pub const ALL: [InfoLabel; 8] = [
         InfoLabel::Pledge,
         InfoLabel::Program,
         InfoLabel::Subprogram,
